@@ -88,3 +88,21 @@ export class NetworkError extends Error {
     this.port = port
   }
 }
+
+/**
+ * A connection saw no data in either direction for its idle timeout and was aborted; the
+ * protocol's `connectionLost` receives this error.
+ */
+export class IdleTimeoutError extends Error {
+  static override readonly name = 'IdleTimeoutError'
+  /** A stable code to test against, in Node's style. */
+  readonly code = 'ERR_IDLE_TIMEOUT'
+  /** The idle timeout that expired, in milliseconds. */
+  readonly timeout: number
+
+  constructor(timeout: number) {
+    super(`no data in either direction for ${timeout} ms`)
+    this.name = 'IdleTimeoutError'
+    this.timeout = timeout
+  }
+}

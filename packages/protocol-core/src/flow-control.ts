@@ -31,7 +31,9 @@ function checkLimit(name: string, value: number | undefined): void {
  * resolveWriteBufferLimits({ low: 1000 }) // { high: 4000, low: 1000 }
  * ```
  */
-export function resolveWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): WriteBufferLimits {
+export function resolveWriteBufferLimits(
+  limits: Partial<WriteBufferLimits> = {},
+): WriteBufferLimits {
   const { high: givenHigh, low: givenLow } = limits
   checkLimit('high', givenHigh)
   checkLimit('low', givenLow)

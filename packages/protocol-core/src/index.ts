@@ -48,6 +48,7 @@ export {
 } from './transport.ts'
 export type { Server } from './server.ts'
 export {
+  IdleTimeoutError,
   NetworkError,
   ProtocolCallbackError,
   WriteAfterEofError,

@@ -69,8 +69,9 @@ export interface BaseTransport<TExtraInfo extends ExtraInfo = ExtraInfo> {
 }
 
 /** The receiving side of a transport (asyncio's `ReadTransport`). */
-export interface ReadTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
-  extends BaseTransport<TExtraInfo> {
+export interface ReadTransport<
+  TExtraInfo extends ExtraInfo = ExtraInfo,
+> extends BaseTransport<TExtraInfo> {
   /** `true` while the transport delivers received data (until `pauseReading()` or closing). */
   isReading(): boolean
   /**
@@ -83,8 +84,9 @@ export interface ReadTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 }
 
 /** The sending side of a transport (asyncio's `WriteTransport`). */
-export interface WriteTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
-  extends BaseTransport<TExtraInfo> {
+export interface WriteTransport<
+  TExtraInfo extends ExtraInfo = ExtraInfo,
+> extends BaseTransport<TExtraInfo> {
   /**
    * Sends bytes, buffering what cannot be sent at once. Never blocks; watch the protocol's
    * `pauseWriting`/`resumeWriting` to bound the buffer.
@@ -108,7 +110,8 @@ export interface WriteTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   canWriteEof(): boolean
   /**
    * Closes at once: drops what is buffered, closes the connection, then calls the protocol's
-   * `connectionLost(undefined)`. A second call (or a call after `close()`) does nothing more.
+   * `connectionLost(undefined)`. Idempotent; after `close()` it drops what `close()` was still
+   * flushing.
    */
   abort(): void
   /** The number of bytes accepted by `write()` and not yet handed to the operating system. */
@@ -128,8 +131,7 @@ export interface WriteTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
  * receives it.
  */
 export interface Transport<TExtraInfo extends ExtraInfo = ExtraInfo>
-  extends ReadTransport<TExtraInfo>,
-    WriteTransport<TExtraInfo> {}
+  extends ReadTransport<TExtraInfo>, WriteTransport<TExtraInfo> {}
 
 /**
  * Tells whether a value is a wirekit transport, by its `Symbol.for` brand, so that it works

@@ -1,0 +1,129 @@
+import { connect, type Socket } from 'node:net'
+import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-core'
+import { toNetworkError } from './network-errors.ts'
+import type { TCPConnectionOptions, TCPExtraInfo } from './options.ts'
+import { resolveSocketOptions } from './socket-options.ts'
+import { TCPTransport } from './tcp-transport.ts'
+import { checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
+
+/** What {@link createConnection} resolves to: the connection's transport and its protocol. */
+export interface TCPConnection<TProtocol extends AnyProtocol = AnyProtocol> {
+  /** The transport, already given to the protocol's `connectionMade`. */
+  readonly transport: Transport<TCPExtraInfo>
+  /** The protocol the factory made. */
+  readonly protocol: TProtocol
+}
+
+function connectSocket(
+  socket: Socket,
+  timeout: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer =
+      timeout === undefined || timeout === 0
+        ? undefined
+        : setTimeout(() => {
+            socket.destroy(
+              Object.assign(new Error(`timed out after ${timeout} ms`), { code: 'ETIMEDOUT' }),
+            )
+          }, timeout)
+    const onAbort = (): void => {
+      socket.destroy()
+      settle(signal?.reason)
+    }
+    function settle(error?: unknown): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      socket.off('connect', onConnect)
+      socket.off('error', onError)
+      if (error === undefined) {
+        resolve()
+      } else {
+        reject(error)
+      }
+    }
+    function onConnect(): void {
+      settle()
+    }
+    function onError(error: Error): void {
+      settle(error)
+    }
+    socket.once('connect', onConnect)
+    socket.once('error', onError)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/**
+ * Connects to a TCP server and makes a protocol for the connection (asyncio's
+ * `loop.create_connection`). The factory is called once connected; `connectionMade` has run when
+ * the promise resolves.
+ *
+ * @throws TypeError or RangeError (rejected) for an invalid option, naming it.
+ * @throws {@link NetworkError} when the connection cannot be made: it keeps Node's `code`
+ *   (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, ...) and names host and port. `connectionMade` is
+ *   never called then.
+ * @example
+ * ```ts
+ * const { transport, protocol } = await createConnection(() => new EchoClient(), {
+ *   host: 'localhost',
+ *   port: 10000,
+ *   timeout: 5000,
+ * })
+ * ```
+ * @see {@link https://nodejs.org/api/net.html#netcreateconnection | net.createConnection()}
+ */
+export async function createConnection<TProtocol extends AnyProtocol>(
+  protocolFactory: ProtocolFactory<TProtocol>,
+  options: TCPConnectionOptions,
+): Promise<TCPConnection<TProtocol>> {
+  if (typeof protocolFactory !== 'function') {
+    throw new TypeError(
+      'createConnection() takes a protocol factory function as its first argument',
+    )
+  }
+  const givenOptions: unknown = options
+  if (typeof givenOptions !== 'object' || givenOptions == null) {
+    throw new TypeError('createConnection() takes an options object with at least a port')
+  }
+  const host = checkHost('host', options.host ?? 'localhost')
+  const port = checkPort('port', options.port, false)
+  const localAddress =
+    options.localAddress === undefined ? undefined : checkHost('localAddress', options.localAddress)
+  const timeout = checkDuration('timeout', options.timeout)
+  const signal = checkSignal('signal', options.signal)
+  const socketOptions = resolveSocketOptions(options)
+  signal?.throwIfAborted()
+
+  const socket = connect({
+    host,
+    port,
+    ...(localAddress === undefined ? {} : { localAddress }),
+    allowHalfOpen: true,
+    noDelay: socketOptions.noDelay,
+    keepAlive: socketOptions.keepAlive,
+    keepAliveInitialDelay: socketOptions.keepAliveInitialDelay,
+    autoSelectFamily: true,
+  })
+  try {
+    await connectSocket(socket, timeout, signal)
+  } catch (error) {
+    socket.destroy()
+    throw signal?.aborted === true ? error : toNetworkError('connect', host, port, error)
+  }
+  let protocol: TProtocol
+  try {
+    protocol = protocolFactory()
+  } catch (error) {
+    socket.destroy()
+    throw error
+  }
+  const transport = new TCPTransport(socket, protocol, {
+    onError: socketOptions.onError,
+    onWarning: socketOptions.onWarning,
+    writeBufferLimits: socketOptions.writeBufferLimits,
+  })
+  transport.start()
+  return { transport, protocol }
+}

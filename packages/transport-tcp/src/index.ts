@@ -1,0 +1,31 @@
+/**
+ * A wirekit transport over `node:net`: asyncio's `create_server` and `create_connection` with
+ * asyncio's transport semantics (water marks, half-close, no unhandled `'error'`, callbacks that
+ * throw reported and contained).
+ *
+ * @example
+ * ```ts
+ * import { Protocol } from '@wirekit/protocol-core'
+ * import { createServer } from '@wirekit/transport-tcp'
+ *
+ * class EchoServer extends Protocol {
+ *   override dataReceived(data: Uint8Array): void {
+ *     this.transport?.write(data)
+ *   }
+ * }
+ *
+ * const server = await createServer(() => new EchoServer(), { host: '127.0.0.1', port: 0 })
+ * console.log(server.addresses())
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { createServer, type TCPServer } from './create-server.ts'
+export { createConnection, type TCPConnection } from './create-connection.ts'
+export type {
+  TCPConnectionOptions,
+  TCPExtraInfo,
+  TCPServerOptions,
+  TCPSocketOptions,
+} from './options.ts'

@@ -1,0 +1,106 @@
+import type { Socket } from 'node:net'
+import type { ExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
+
+/** The extra information a TCP transport gives: `socket` is the `net.Socket` itself. */
+export interface TCPExtraInfo extends ExtraInfo {
+  /** The connection's socket. Reading from or writing to it directly breaks the transport. */
+  socket: Socket
+}
+
+/** Options shared by servers and connections. */
+export interface TCPSocketOptions {
+  /**
+   * Disables Nagle's algorithm, so small writes leave at once.
+   * @default true
+   * @see {@link https://nodejs.org/api/net.html#socketsetnodelaynodelay | socket.setNoDelay()}
+   */
+  noDelay?: boolean
+  /**
+   * Enables TCP keep-alive probes.
+   * @default false
+   * @see {@link https://nodejs.org/api/net.html#socketsetkeepaliveenable-initialdelay | socket.setKeepAlive()}
+   */
+  keepAlive?: boolean
+  /**
+   * Milliseconds of idleness before the first keep-alive probe; 0 keeps the system's value.
+   * @default 0
+   * @see {@link https://nodejs.org/api/net.html#socketsetkeepaliveenable-initialdelay | socket.setKeepAlive()}
+   */
+  keepAliveInitialDelay?: number
+  /** The write-buffer water marks each transport starts with (see `setWriteBufferLimits`). */
+  writeBufferLimits?: Partial<WriteBufferLimits>
+  /**
+   * Told of every error a protocol callback throws (a `ProtocolCallbackError` naming the callback
+   * and the peer). The connection is aborted whatever this does.
+   * @default one line on standard error
+   */
+  onError?: (error: Error) => void
+  /**
+   * Told of misuse that does no harm, such as writes that keep coming after a close.
+   * @default `process.emitWarning`
+   */
+  onWarning?: (message: string) => void
+}
+
+/**
+ * Options of {@link createServer}.
+ * @see {@link https://nodejs.org/api/net.html#serverlistenoptions-callback | server.listen()}
+ */
+export interface TCPServerOptions extends TCPSocketOptions {
+  /**
+   * The host to listen on. The server listens on every address it resolves to (for `'localhost'`,
+   * 127.0.0.1 and ::1 where both exist), as asyncio does. `'0.0.0.0'` or `'::'` listen on every
+   * interface; nothing else does. An array listens on each host given.
+   * @default 'localhost'
+   */
+  host?: string | readonly string[]
+  /**
+   * The port; 0 picks a free one (the same one on every address).
+   * @default 0
+   */
+  port?: number
+  /**
+   * The length of the queue of pending connections.
+   * @default 511
+   */
+  backlog?: number
+  /** Closes the server (stops listening) when aborted. */
+  signal?: AbortSignal
+  /**
+   * The most connections open at once. A connection past it is closed at once, before any
+   * protocol is made for it; closing one frees a slot.
+   * @default Infinity
+   */
+  maxConnections?: number
+  /**
+   * Milliseconds without data in either direction after which a connection is closed; any traffic
+   * restarts the count. 0 disables it.
+   * @default 0
+   */
+  idleTimeout?: number
+}
+
+/**
+ * Options of {@link createConnection}.
+ * @see {@link https://nodejs.org/api/net.html#socketconnectoptions-connectlistener | socket.connect()}
+ */
+export interface TCPConnectionOptions extends TCPSocketOptions {
+  /**
+   * The host to connect to; when it resolves to several addresses they are tried in turn
+   * (Node's `autoSelectFamily`).
+   * @default 'localhost'
+   */
+  host?: string
+  /** The port to connect to. */
+  port: number
+  /** The local address to connect from. */
+  localAddress?: string
+  /**
+   * Milliseconds to wait for the connection before failing with `ETIMEDOUT`; 0 waits as long as
+   * the system does.
+   * @default 0
+   */
+  timeout?: number
+  /** Cancels the attempt while it is under way (rejects with the signal's reason). */
+  signal?: AbortSignal
+}

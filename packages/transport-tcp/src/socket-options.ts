@@ -1,0 +1,37 @@
+import { resolveWriteBufferLimits, type WriteBufferLimits } from '@wirekit/protocol-core'
+import { emitWarning, printError } from './default-handlers.ts'
+import type { TCPSocketOptions } from './options.ts'
+import { checkBoolean, checkDuration, checkFunction } from './validate-options.ts'
+
+/** {@link TCPSocketOptions} checked, with their defaults filled in. */
+export interface ResolvedSocketOptions {
+  readonly noDelay: boolean
+  readonly keepAlive: boolean
+  readonly keepAliveInitialDelay: number
+  readonly writeBufferLimits: WriteBufferLimits | undefined
+  readonly onError: (error: Error) => void
+  readonly onWarning: (message: string) => void
+}
+
+/** Checks the options servers and connections share; throws TypeError or RangeError. */
+export function resolveSocketOptions(options: TCPSocketOptions): ResolvedSocketOptions {
+  const limits = options.writeBufferLimits
+  let writeBufferLimits: WriteBufferLimits | undefined
+  try {
+    writeBufferLimits = limits === undefined ? undefined : resolveWriteBufferLimits(limits)
+  } catch (error) {
+    if (error instanceof Error) {
+      error.message = `option writeBufferLimits: ${error.message}`
+    }
+    throw error
+  }
+  return {
+    noDelay: checkBoolean('noDelay', options.noDelay) ?? true,
+    keepAlive: checkBoolean('keepAlive', options.keepAlive) ?? false,
+    keepAliveInitialDelay:
+      checkDuration('keepAliveInitialDelay', options.keepAliveInitialDelay) ?? 0,
+    writeBufferLimits,
+    onError: checkFunction('onError', options.onError) ?? printError,
+    onWarning: checkFunction('onWarning', options.onWarning) ?? emitWarning,
+  }
+}

@@ -1,0 +1,166 @@
+import type { Server as NetServer, Socket } from 'node:net'
+import type { AnyProtocol, ProtocolFactory, Server, TransportAddress } from '@wirekit/protocol-core'
+import { RateLimitedReporter } from './rate-limited-reporter.ts'
+import type { ResolvedSocketOptions } from './socket-options.ts'
+import { TCPTransport, type TransportHooks } from './tcp-transport.ts'
+
+/** A listening TCP server: a {@link Server} plus its counters. */
+export interface TCPServer extends Server {
+  /** The number of connections open now. */
+  readonly connectionCount: number
+  /** The number of connections closed at once because `maxConnections` were already open. */
+  readonly refusedCount: number
+}
+
+/** What a server needs besides its listening sockets. */
+export interface TCPServerSettings {
+  readonly socketOptions: ResolvedSocketOptions
+  readonly maxConnections: number
+  readonly idleTimeout: number | undefined
+}
+
+/** How often, at most, refused connections and accept errors are reported. */
+const REPORT_INTERVAL_MS = 1000
+
+/** The server behind {@link createServer}: it owns the listening sockets and every transport. */
+export class TCPServerImpl implements TCPServer {
+  readonly #protocolFactory: ProtocolFactory
+  readonly #settings: TCPServerSettings
+  readonly #hooks: TransportHooks
+  readonly #transports = new Set<TCPTransport>()
+  readonly #refusals: RateLimitedReporter
+  readonly #acceptErrors: RateLimitedReporter
+  #listeners: NetServer[] = []
+  #serving = true
+  #refusedCount = 0
+  #whenClosed: Promise<void> | undefined
+  #resolveClosed: (() => void) | undefined
+
+  constructor(protocolFactory: ProtocolFactory, settings: TCPServerSettings) {
+    this.#protocolFactory = protocolFactory
+    this.#settings = settings
+    const { onError, onWarning, writeBufferLimits } = settings.socketOptions
+    this.#hooks = {
+      onError,
+      onWarning,
+      writeBufferLimits,
+      idleTimeout: settings.idleTimeout,
+      onLost: this.#onTransportLost,
+    }
+    this.#refusals = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
+    this.#acceptErrors = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
+  }
+
+  /** Takes the listening sockets, once they all listen. */
+  attach(listeners: NetServer[]): void {
+    this.#listeners = listeners
+  }
+
+  get connectionCount(): number {
+    return this.#transports.size
+  }
+
+  get refusedCount(): number {
+    return this.#refusedCount
+  }
+
+  addresses(): TransportAddress[] {
+    const addresses: TransportAddress[] = []
+    for (const listener of this.#listeners) {
+      const address = listener.address()
+      if (address != null && typeof address === 'object') {
+        addresses.push(address)
+      }
+    }
+    return addresses
+  }
+
+  isServing(): boolean {
+    return this.#serving
+  }
+
+  close(): void {
+    if (!this.#serving) {
+      return
+    }
+    this.#serving = false
+    for (const listener of this.#listeners) {
+      listener.close()
+    }
+    this.#listeners = []
+    this.#settleIfClosed()
+  }
+
+  closeClients(): void {
+    for (const transport of [...this.#transports]) {
+      transport.close()
+    }
+  }
+
+  abortClients(): void {
+    for (const transport of [...this.#transports]) {
+      transport.abort()
+    }
+  }
+
+  waitClosed(): Promise<void> {
+    this.#whenClosed ??= new Promise((resolve) => {
+      this.#resolveClosed = resolve
+    })
+    this.#settleIfClosed()
+    return this.#whenClosed
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+    this.closeClients()
+    await this.waitClosed()
+  }
+
+  /** Takes an accepted socket: refuses it past `maxConnections`, else makes its protocol. */
+  readonly onConnection = (socket: Socket): void => {
+    if (!this.#serving || this.#transports.size >= this.#settings.maxConnections) {
+      socket.destroy()
+      this.#refusedCount += 1
+      this.#refusals.report(
+        `refused a connection from ${socket.remoteAddress ?? 'an unknown address'}: ` +
+          `${this.#transports.size} connections open, the most allowed (maxConnections)`,
+      )
+      return
+    }
+    let protocol: AnyProtocol
+    try {
+      protocol = this.#protocolFactory()
+    } catch (error) {
+      socket.destroy()
+      this.#hooks.onError(
+        new Error(
+          `the protocol factory threw: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        ),
+      )
+      return
+    }
+    const transport = new TCPTransport(socket, protocol, this.#hooks)
+    this.#transports.add(transport)
+    transport.start()
+  }
+
+  /** Accept errors (EMFILE, ENFILE, ...) must not crash the process; libuv keeps accepting. */
+  readonly onListenerError = (error: Error): void => {
+    this.#acceptErrors.report(`accepting a connection failed: ${error.message}`)
+  }
+
+  readonly #onTransportLost = (transport: TCPTransport): void => {
+    this.#transports.delete(transport)
+    this.#settleIfClosed()
+  }
+
+  #settleIfClosed(): void {
+    if (!this.#serving && this.#transports.size === 0) {
+      this.#resolveClosed?.()
+    }
+  }
+}

@@ -1,0 +1,427 @@
+import type { Socket } from 'node:net'
+import {
+  IdleTimeoutError,
+  isBufferedProtocol,
+  ProtocolCallbackError,
+  transportSymbol,
+  WriteAfterEofError,
+  WriteFlowControl,
+  type AnyProtocol,
+  type BufferedProtocolCallbacks,
+  type ProtocolCallbackName,
+  type StreamProtocolCallbacks,
+  type Transport,
+  type TransportAddress,
+  type WriteBufferLimits,
+} from '@wirekit/protocol-core'
+import type { TCPExtraInfo } from './options.ts'
+
+/** asyncio warns about writes after a loss from the fifth one; so do we, once. */
+const DROPPED_WRITES_BEFORE_WARNING = 5
+
+/** How a transport reports problems and tells its owner (a server) that it is gone. */
+export interface TransportHooks {
+  readonly onError: (error: Error) => void
+  readonly onWarning: (message: string) => void
+  readonly onLost?: ((transport: TCPTransport) => void) | undefined
+  readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
+  readonly idleTimeout?: number | undefined
+}
+
+function addressOf(
+  address: string | undefined,
+  family: string | undefined,
+  port: number | undefined,
+): TransportAddress | undefined {
+  return address === undefined || family === undefined || port === undefined
+    ? undefined
+    : { address, family, port }
+}
+
+/**
+ * asyncio's selector socket transport on a `net.Socket`. The socket must have been created with
+ * `allowHalfOpen: true`, so that a FIN from the peer reaches `eofReceived` instead of ending ours.
+ */
+export class TCPTransport implements Transport<TCPExtraInfo> {
+  readonly [transportSymbol] = true as const
+  readonly #socket: Socket
+  readonly #hooks: TransportHooks
+  readonly #flow: WriteFlowControl
+  readonly #peername: TransportAddress | undefined
+  readonly #sockname: TransportAddress | undefined
+  readonly #peerLabel: string | undefined
+  #protocol!: AnyProtocol
+  #buffered = false
+  #reading = true
+  #closing = false
+  #eofWritten = false
+  #lost = false
+  #droppedWrites = 0
+  /** Why the connection ended, for `connectionLost`: the first socket or callback error. */
+  #error: Error | undefined
+  /** Bytes of a chunk not yet copied into a buffered protocol's memory when reading paused. */
+  #unread: Buffer | undefined
+
+  constructor(socket: Socket, protocol: AnyProtocol, hooks: TransportHooks) {
+    this.#socket = socket
+    this.#hooks = hooks
+    this.setProtocol(protocol)
+    this.#flow = new WriteFlowControl({
+      onPauseWriting: () => {
+        this.#notifyFlow('pauseWriting')
+      },
+      onResumeWriting: () => {
+        this.#notifyFlow('resumeWriting')
+      },
+    })
+    if (hooks.writeBufferLimits !== undefined) {
+      this.#flow.setLimits(hooks.writeBufferLimits, 0)
+    }
+    this.#peername = addressOf(socket.remoteAddress, socket.remoteFamily, socket.remotePort)
+    const local = socket.address()
+    this.#sockname = 'port' in local ? local : undefined
+    this.#peerLabel =
+      this.#peername === undefined
+        ? undefined
+        : `${this.#peername.address} port ${this.#peername.port}`
+    socket.on('data', this.#onData)
+    socket.on('end', this.#onEnd)
+    socket.on('error', this.#onError)
+    socket.on('close', this.#onClose)
+    if (hooks.idleTimeout !== undefined && hooks.idleTimeout > 0) {
+      socket.setTimeout(hooks.idleTimeout, this.#onIdle)
+    }
+  }
+
+  /** Calls `connectionMade`; the owner calls this once, right after construction. */
+  start(): void {
+    try {
+      this.#protocol.connectionMade(this)
+    } catch (error) {
+      this.#callbackFailed('connectionMade', error)
+    }
+  }
+
+  // --- BaseTransport ---
+
+  close(): void {
+    if (this.#closing) {
+      return
+    }
+    this.#closing = true
+    this.#stopReading()
+    const socket = this.#socket
+    if (socket.writableFinished) {
+      socket.destroy()
+    } else {
+      // 'finish' comes once everything written has been handed to the kernel and FIN was sent.
+      socket.end(this.#destroyAfterFlush)
+    }
+  }
+
+  isClosing(): boolean {
+    return this.#closing
+  }
+
+  getExtraInfo<TKey extends keyof TCPExtraInfo>(name: TKey): TCPExtraInfo[TKey] | undefined
+  getExtraInfo<TKey extends keyof TCPExtraInfo, TDefault>(
+    name: TKey,
+    defaultValue: TDefault,
+  ): TCPExtraInfo[TKey] | TDefault
+  getExtraInfo(name: string, defaultValue?: unknown): unknown
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    switch (name) {
+      case 'peername':
+        return this.#peername ?? defaultValue
+      case 'sockname':
+        return this.#sockname ?? defaultValue
+      case 'socket':
+        return this.#socket
+      default:
+        return defaultValue
+    }
+  }
+
+  setProtocol(protocol: AnyProtocol): void {
+    this.#protocol = protocol
+    this.#buffered = isBufferedProtocol(protocol)
+  }
+
+  getProtocol(): AnyProtocol {
+    return this.#protocol
+  }
+
+  // --- ReadTransport ---
+
+  isReading(): boolean {
+    return this.#reading && !this.#closing
+  }
+
+  pauseReading(): void {
+    if (this.#closing || !this.#reading) {
+      return
+    }
+    this.#reading = false
+    this.#socket.pause()
+  }
+
+  resumeReading(): void {
+    if (this.#closing || this.#reading) {
+      return
+    }
+    this.#reading = true
+    const unread = this.#unread
+    if (unread !== undefined) {
+      this.#unread = undefined
+      this.#feedBufferedProtocol(unread)
+      if (!this.isReading()) {
+        return
+      }
+    }
+    this.#socket.resume()
+  }
+
+  // --- WriteTransport ---
+
+  write(data: Uint8Array): void {
+    checkBytes('write', data)
+    if (this.#eofWritten) {
+      throw new WriteAfterEofError()
+    }
+    if (data.byteLength === 0) {
+      return
+    }
+    if (this.#closing) {
+      this.#dropWrite()
+      return
+    }
+    // Node keeps a reference to a chunk it cannot send at once, so the caller's array is copied:
+    // changing it after write() must not change what is sent.
+    this.#socket.write(Buffer.from(data), this.#onChunkWritten)
+    this.#flow.update(this.#socket.writableLength)
+  }
+
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    const list = Array.from(chunks)
+    for (const chunk of list) {
+      checkBytes('writeLines', chunk)
+    }
+    if (this.#eofWritten) {
+      throw new WriteAfterEofError()
+    }
+    const socket = this.#socket
+    // Corked, the chunks leave in one writev system call.
+    socket.cork()
+    try {
+      for (const chunk of list) {
+        if (chunk.byteLength === 0) {
+          continue
+        }
+        if (this.#closing) {
+          this.#dropWrite()
+          continue
+        }
+        socket.write(Buffer.from(chunk), this.#onChunkWritten)
+      }
+    } finally {
+      socket.uncork()
+    }
+    this.#flow.update(socket.writableLength)
+  }
+
+  writeEof(): void {
+    if (this.#eofWritten || this.#closing) {
+      return
+    }
+    this.#eofWritten = true
+    this.#socket.end()
+  }
+
+  canWriteEof(): boolean {
+    return true
+  }
+
+  abort(): void {
+    if (this.#lost) {
+      return
+    }
+    this.#closing = true
+    this.#stopReading()
+    this.#socket.destroy()
+  }
+
+  getWriteBufferSize(): number {
+    return this.#lost ? 0 : this.#socket.writableLength
+  }
+
+  getWriteBufferLimits(): WriteBufferLimits {
+    return this.#flow.limits
+  }
+
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits, this.getWriteBufferSize())
+  }
+
+  // --- socket events ---
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#closing) {
+      return
+    }
+    if (!this.#reading) {
+      // Node already stopped emitting; this chunk waits, in order, for resumeReading().
+      this.#socket.unshift(chunk)
+      return
+    }
+    if (this.#buffered) {
+      this.#feedBufferedProtocol(chunk)
+      return
+    }
+    try {
+      ;(this.#protocol as StreamProtocolCallbacks).dataReceived(chunk)
+    } catch (error) {
+      this.#callbackFailed('dataReceived', error)
+    }
+  }
+
+  readonly #onEnd = (): void => {
+    if (this.#closing) {
+      return
+    }
+    let keepOpen: boolean
+    try {
+      keepOpen = this.#protocol.eofReceived()
+    } catch (error) {
+      this.#callbackFailed('eofReceived', error)
+      return
+    }
+    if (!keepOpen) {
+      this.close()
+    }
+  }
+
+  readonly #onError = (error: Error): void => {
+    this.#error ??= error
+  }
+
+  readonly #onClose = (): void => {
+    if (this.#lost) {
+      return
+    }
+    this.#lost = true
+    this.#closing = true
+    const error = this.#error
+    try {
+      this.#protocol.connectionLost(error)
+    } catch (thrown) {
+      this.#callbackFailed('connectionLost', thrown)
+    }
+    this.#hooks.onLost?.(this)
+  }
+
+  readonly #onIdle = (): void => {
+    this.#error ??= new IdleTimeoutError(this.#hooks.idleTimeout ?? 0)
+    this.abort()
+  }
+
+  readonly #onChunkWritten = (): void => {
+    if (!this.#lost) {
+      this.#flow.update(this.#socket.writableLength)
+    }
+  }
+
+  readonly #destroyAfterFlush = (): void => {
+    this.#socket.destroy()
+  }
+
+  // --- helpers ---
+
+  /** Copies a chunk into the memory a buffered protocol provides, as many times as it takes. */
+  #feedBufferedProtocol(chunk: Buffer): void {
+    const protocol = this.#protocol as BufferedProtocolCallbacks
+    let offset = 0
+    while (offset < chunk.length) {
+      if (!this.#reading || this.#closing) {
+        if (!this.#closing) {
+          this.#unread = chunk.subarray(offset)
+        }
+        return
+      }
+      const remaining = chunk.length - offset
+      let size: number
+      try {
+        const buffer = protocol.getBuffer(remaining)
+        if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
+          throw new TypeError('getBuffer() must return a non-empty Uint8Array')
+        }
+        size = Math.min(buffer.length, remaining)
+        buffer.set(chunk.subarray(offset, offset + size))
+      } catch (error) {
+        this.#callbackFailed('getBuffer', error)
+        return
+      }
+      offset += size
+      try {
+        protocol.bufferUpdated(size)
+      } catch (error) {
+        this.#callbackFailed('bufferUpdated', error)
+        return
+      }
+    }
+  }
+
+  #stopReading(): void {
+    this.#unread = undefined
+    this.#socket.pause()
+  }
+
+  #dropWrite(): void {
+    this.#droppedWrites += 1
+    if (this.#droppedWrites === DROPPED_WRITES_BEFORE_WARNING) {
+      this.#hooks.onWarning(
+        `write() called ${DROPPED_WRITES_BEFORE_WARNING} times after the connection` +
+          `${this.#peerLabel === undefined ? '' : ` with ${this.#peerLabel}`} was closed; the data is dropped`,
+      )
+    }
+  }
+
+  #notifyFlow(name: 'pauseWriting' | 'resumeWriting'): void {
+    if (this.#lost) {
+      return
+    }
+    try {
+      this.#protocol[name]?.()
+    } catch (error) {
+      this.#callbackFailed(name, error)
+    }
+  }
+
+  /** Reports a callback's error once; aborts unless the callback was about flow or the end. */
+  #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
+    const error = new ProtocolCallbackError(name, this.#peerLabel, thrown)
+    try {
+      this.#hooks.onError(error)
+    } catch {
+      // An error handler that throws must not take the connection's owner down with it.
+    }
+    if (name === 'pauseWriting' || name === 'resumeWriting' || name === 'connectionLost') {
+      return
+    }
+    this.#error ??= error
+    this.abort()
+  }
+}
+
+/** Callers in plain JavaScript can pass anything: refuse what is not bytes before buffering it. */
+function checkBytes(method: string, value: unknown): void {
+  if (value instanceof Uint8Array) {
+    return
+  }
+  const kind =
+    typeof value === 'object' && value != null
+      ? ((value as { constructor?: { name?: string } }).constructor?.name ?? 'object')
+      : value == null
+        ? String(value)
+        : typeof value
+  throw new TypeError(`${method}() takes a Uint8Array, got ${kind}`)
+}
