@@ -40,7 +40,7 @@ function connectSocket(
       if (error === undefined) {
         resolve()
       } else {
-        reject(error)
+        reject(error instanceof Error ? error : new Error('connect aborted', { cause: error }))
       }
     }
     function onConnect(): void {

@@ -325,7 +325,8 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
   }
 
   readonly #onChunkWritten = (): void => {
-    if (!this.#lost) {
+    // An aborted or failed socket drops its buffer: that is no reason to resume writing.
+    if (!this.#lost && !this.#socket.destroyed) {
       this.#flow.update(this.#socket.writableLength)
     }
   }

@@ -1,0 +1,149 @@
+import { once } from 'node:events'
+import { connect, type Socket } from 'node:net'
+import { Protocol, type Transport } from '@wirekit/protocol-core'
+import type { TCPServer } from '../src/index.ts'
+
+/** One callback as a protocol saw it. */
+export type Event =
+  | { readonly name: 'connectionMade' }
+  | { readonly name: 'dataReceived'; readonly data: Buffer }
+  | { readonly name: 'eofReceived' }
+  | { readonly name: 'connectionLost'; readonly error: Error | undefined }
+  | { readonly name: 'pauseWriting' }
+  | { readonly name: 'resumeWriting' }
+
+/** A protocol that records its callbacks and lets a test await them. */
+export class Recorder extends Protocol {
+  readonly events: Event[] = []
+  keepOpenOnEof = false
+  readonly #waiters: { test: () => boolean; resolve: () => void }[] = []
+
+  get received(): Buffer {
+    return Buffer.concat(
+      this.events.flatMap((event) => (event.name === 'dataReceived' ? [event.data] : [])),
+    )
+  }
+
+  get names(): string[] {
+    return this.events.map((event) => event.name)
+  }
+
+  get lostError(): Error | undefined {
+    const lost = this.events.find((event) => event.name === 'connectionLost')
+    return lost?.name === 'connectionLost' ? lost.error : undefined
+  }
+
+  override connectionMade(transport: Transport): void {
+    super.connectionMade(transport)
+    this.record({ name: 'connectionMade' })
+  }
+
+  override dataReceived(data: Uint8Array): void {
+    this.record({ name: 'dataReceived', data: Buffer.from(data) })
+  }
+
+  override eofReceived(): boolean {
+    this.record({ name: 'eofReceived' })
+    return this.keepOpenOnEof
+  }
+
+  override connectionLost(error: Error | undefined): void {
+    this.record({ name: 'connectionLost', error })
+  }
+
+  override pauseWriting(): void {
+    this.record({ name: 'pauseWriting' })
+  }
+
+  override resumeWriting(): void {
+    this.record({ name: 'resumeWriting' })
+  }
+
+  /** Resolves once `test` holds, checked after every callback. */
+  until(test: () => boolean): Promise<void> {
+    if (test()) {
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.#waiters.push({ test, resolve }))
+  }
+
+  /** Resolves once a callback of this name has been called. */
+  waitFor(name: Event['name']): Promise<void> {
+    return this.until(() => this.names.includes(name))
+  }
+
+  /** Resolves once at least `size` bytes have been received. */
+  waitForBytes(size: number): Promise<void> {
+    return this.until(() => this.received.length >= size)
+  }
+
+  protected record(event: Event): void {
+    this.events.push(event)
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.test()) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1)
+        waiter.resolve()
+      }
+    }
+  }
+}
+
+/** A raw `node:net` client connected to the server's first address. */
+export async function rawClient(server: TCPServer): Promise<Socket> {
+  const [address] = server.addresses()
+  if (address === undefined) {
+    throw new Error('the server listens nowhere')
+  }
+  const socket = connect({ host: address.address, port: address.port, allowHalfOpen: true })
+  await once(socket, 'connect')
+  return socket
+}
+
+/** Reads a raw socket to its end. */
+export async function readAll(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of socket) {
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Resolves when the peer ends or resets the connection (whichever comes first). */
+export function ended(socket: Socket): Promise<void> {
+  if (socket.readableEnded || socket.destroyed) {
+    return Promise.resolve()
+  }
+  return new Promise((resolve) => {
+    socket.once('end', resolve)
+    socket.once('close', resolve)
+    socket.once('error', () => {
+      resolve()
+    })
+    socket.resume()
+  })
+}
+
+/** The port of the server's first address. */
+export function portOf(server: TCPServer): number {
+  const [address] = server.addresses()
+  if (address === undefined) {
+    throw new Error('the server listens nowhere')
+  }
+  return address.port
+}
+
+/** Closes whatever a test opened, in reverse order. */
+export class Cleanup {
+  readonly #steps: (() => unknown)[] = []
+
+  add<TValue>(value: TValue, step: (value: TValue) => unknown): TValue {
+    this.#steps.push(() => step(value))
+    return value
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.#steps.splice(0).reverse()) {
+      await step()
+    }
+  }
+}
