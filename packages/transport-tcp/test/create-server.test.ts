@@ -141,7 +141,7 @@ describe('createServer', () => {
 
   it('await using closes the server and its clients', async () => {
     const recorder = new Recorder()
-    let port = 0
+    let port: number
     {
       await using server = await createServer(() => recorder, { host: '127.0.0.1', port: 0 })
       port = portOf(server)

@@ -99,13 +99,17 @@ export async function rawClient(server: TCPServer): Promise<Socket> {
   return socket
 }
 
-/** Reads a raw socket to its end. */
-export async function readAll(socket: Socket): Promise<Buffer> {
+/** Reads a raw socket to its end (EOF), leaving its write side as it is. */
+export function readAll(socket: Socket): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of socket) {
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+  return new Promise((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.once('end', () => {
+      resolve(Buffer.concat(chunks))
+    })
+    socket.once('error', reject)
+    socket.resume()
+  })
 }
 
 /** Resolves when the peer ends or resets the connection (whichever comes first). */
