@@ -15,6 +15,7 @@ import {
   type WriteBufferLimits,
 } from '@wirekit/protocol-core'
 import type { TCPExtraInfo } from './options.ts'
+import { settleStaging, stageCopy, STAGING_SIZE } from './write-staging.ts'
 
 /** asyncio warns about writes after a loss from the fifth one; so do we, once. */
 const DROPPED_WRITES_BEFORE_WARNING = 5
@@ -195,10 +196,15 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
       this.#dropWrite()
       return
     }
-    // Node keeps a reference to a chunk it cannot send at once, so the caller's array is copied:
-    // changing it after write() must not change what is sent.
-    this.#socket.write(Buffer.from(data), this.#onChunkWritten)
-    this.#flow.update(this.#socket.writableLength)
+    const socket = this.#socket
+    if (!this.#writePending() && data.byteLength <= STAGING_SIZE) {
+      socket.write(stageCopy(data), this.#onChunkWritten)
+      settleStaging(this.#writePending())
+    } else {
+      // Queued behind a pending write, or large: the copy waits in the socket's buffer.
+      socket.write(Buffer.from(data), this.#onChunkWritten)
+    }
+    this.#flow.update(socket.writableLength)
   }
 
   writeLines(chunks: Iterable<Uint8Array>): void {
@@ -210,6 +216,7 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
       throw new WriteAfterEofError()
     }
     const socket = this.#socket
+    const staged = !this.#writePending()
     // Corked, the chunks leave in one writev system call.
     socket.cork()
     try {
@@ -221,10 +228,15 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
           this.#dropWrite()
           continue
         }
-        socket.write(Buffer.from(chunk), this.#onChunkWritten)
+        const copy =
+          staged && chunk.byteLength <= STAGING_SIZE ? stageCopy(chunk) : Buffer.from(chunk)
+        socket.write(copy, this.#onChunkWritten)
       }
     } finally {
       socket.uncork()
+      if (staged) {
+        settleStaging(this.#writePending())
+      }
     }
     this.#flow.update(socket.writableLength)
   }
@@ -369,6 +381,11 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
         return
       }
     }
+  }
+
+  /** `true` while the socket holds written bytes the kernel has not taken yet. */
+  #writePending(): boolean {
+    return this.#socket.writableLength > 0
   }
 
   #stopReading(): void {

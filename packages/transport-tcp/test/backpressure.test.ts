@@ -9,7 +9,11 @@ afterEach(() => cleanup.run())
 const MiB = 1024 * 1024
 
 /** A connected server-side transport whose peer reads nothing yet. */
-async function stalledPeer(): Promise<{ transport: Transport; protocol: Recorder; drain: () => Promise<Buffer> }> {
+async function stalledPeer(): Promise<{
+  transport: Transport
+  protocol: Recorder
+  drain: () => Promise<Buffer>
+}> {
   const protocols: Recorder[] = []
   const server = await createServer(
     () => {
@@ -119,7 +123,9 @@ describe('TCP transport: water marks', () => {
     transport.write(new Uint8Array(11))
     expect(flowEvents(protocol)).toEqual(['pauseWriting'])
     const received = drain()
-    await expect.poll(() => flowEvents(protocol), { timeout: 10_000 }).toEqual(['pauseWriting', 'resumeWriting'])
+    await expect
+      .poll(() => flowEvents(protocol), { timeout: 10_000 })
+      .toEqual(['pauseWriting', 'resumeWriting'])
     expect(sizeAtResume).toBeGreaterThanOrEqual(0)
     expect(sizeAtResume).toBeLessThanOrEqual(1000)
     transport.close()

@@ -54,7 +54,9 @@ async function blackHole(): Promise<number> {
     'print(s.getsockname()[1], flush=True)',
     'sys.stdin.read()',
   ].join('\n')
-  const child: ChildProcess = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child: ChildProcess = spawn('python3', ['-c', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   cleanup.add(child, (c) => c.kill())
   if (child.stdout == null) {
     throw new Error('no stdout')
@@ -108,7 +110,12 @@ describe('createConnection', () => {
       { host: '127.0.0.1', port },
     ).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(NetworkError)
-    expect(failure).toMatchObject({ code: 'ECONNREFUSED', host: '127.0.0.1', port, operation: 'connect' })
+    expect(failure).toMatchObject({
+      code: 'ECONNREFUSED',
+      host: '127.0.0.1',
+      port,
+      operation: 'connect',
+    })
     expect((failure as Error).message).toBe(
       `cannot connect to 127.0.0.1 port ${port}: connection refused (ECONNREFUSED)`,
     )
@@ -124,13 +131,19 @@ describe('createConnection', () => {
     }).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(NetworkError)
     expect(failure).toMatchObject({ code: 'ETIMEDOUT', port })
-    expect((failure as Error).message).toMatch(/^cannot connect to 127\.0\.0\.1 port \d+: timed out \(ETIMEDOUT\)$/)
+    expect((failure as Error).message).toMatch(
+      /^cannot connect to 127\.0\.0\.1 port \d+: timed out \(ETIMEDOUT\)$/,
+    )
   })
 
   it('rejects with the signal reason when aborted while connecting', async () => {
     const port = await blackHole()
     const controller = new AbortController()
-    const attempt = createConnection(() => new Protocol(), { host: '127.0.0.1', port, signal: controller.signal })
+    const attempt = createConnection(() => new Protocol(), {
+      host: '127.0.0.1',
+      port,
+      signal: controller.signal,
+    })
     controller.abort(new Error('changed my mind'))
     await expect(attempt).rejects.toThrow('changed my mind')
     await expect(
@@ -147,7 +160,9 @@ describe('createConnection', () => {
     })
     const error = toNetworkError('connect', 'nowhere.invalid', 80, cause)
     expect(error).toMatchObject({ code: 'ENOTFOUND', cause })
-    expect(error.message).toBe('cannot connect to nowhere.invalid port 80: host not found (ENOTFOUND)')
+    expect(error.message).toBe(
+      'cannot connect to nowhere.invalid port 80: host not found (ENOTFOUND)',
+    )
     const aggregate = new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })])
     expect(toNetworkError('connect', 'localhost', 1, aggregate).code).toBe('ECONNREFUSED')
   })
@@ -161,9 +176,12 @@ describe('createConnection', () => {
     [{ port: 80, timeout: -1 }, RangeError, /option timeout/],
     [{ port: 80, localAddress: '' }, RangeError, /option localAddress/],
     [{ port: 80, onError: 'x' }, TypeError, /option onError must be a function/],
-  ])('refuses the options %o with a typed error naming the option', async (options, type, message) => {
-    const attempt = createConnection(() => new Protocol(), options as never)
-    await expect(attempt).rejects.toThrow(type)
-    await expect(attempt).rejects.toThrow(message)
-  })
+  ])(
+    'refuses the options %o with a typed error naming the option',
+    async (options, type, message) => {
+      const attempt = createConnection(() => new Protocol(), options as never)
+      await expect(attempt).rejects.toThrow(type)
+      await expect(attempt).rejects.toThrow(message)
+    },
+  )
 })

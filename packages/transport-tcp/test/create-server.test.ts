@@ -9,7 +9,10 @@ import { Cleanup, ended, portOf, rawClient, readAll, Recorder } from './helpers.
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
 
-async function serve(factory: () => Protocol, options: Parameters<typeof createServer>[1] = {}): Promise<TCPServer> {
+async function serve(
+  factory: () => Protocol,
+  options: Parameters<typeof createServer>[1] = {},
+): Promise<TCPServer> {
   const server = await createServer(factory, { host: '127.0.0.1', port: 0, ...options })
   return cleanup.add(server, async (s) => {
     s.close()
@@ -75,7 +78,9 @@ describe('createServer', () => {
     socket.write('This is the message. ')
     socket.write('It will be sent ')
     socket.end('in parts.')
-    expect((await readAll(socket)).toString()).toBe('This is the message. It will be sent in parts.')
+    expect((await readAll(socket)).toString()).toBe(
+      'This is the message. It will be sent in parts.',
+    )
     await once(socket, 'close')
   })
 
@@ -172,7 +177,12 @@ describe('createServer', () => {
       (error: unknown) => error,
     )
     expect(failure).toBeInstanceOf(NetworkError)
-    expect(failure).toMatchObject({ code: 'EADDRINUSE', host: '127.0.0.1', port, operation: 'listen' })
+    expect(failure).toMatchObject({
+      code: 'EADDRINUSE',
+      host: '127.0.0.1',
+      port,
+      operation: 'listen',
+    })
     expect((failure as Error).message).toBe(
       `cannot listen on 127.0.0.1 port ${port}: address already in use (EADDRINUSE)`,
     )
@@ -194,13 +204,20 @@ describe('createServer', () => {
     [{ maxConnections: -5 }, RangeError, /option maxConnections/],
     [{ idleTimeout: -1 }, RangeError, /option idleTimeout must be a finite number >= 0, got -1/],
     [{ noDelay: 'yes' }, TypeError, /option noDelay must be a boolean/],
-    [{ writeBufferLimits: { high: 1, low: 2 } }, RangeError, /option writeBufferLimits: .*high >= low/],
+    [
+      { writeBufferLimits: { high: 1, low: 2 } },
+      RangeError,
+      /option writeBufferLimits: .*high >= low/,
+    ],
     [{ signal: {} }, TypeError, /option signal must be an AbortSignal/],
-  ])('refuses the options %o with a typed error naming the option', async (options, type, message) => {
-    const attempt = createServer(() => new Echo(), options as never)
-    await expect(attempt).rejects.toThrow(type)
-    await expect(attempt).rejects.toThrow(message)
-  })
+  ])(
+    'refuses the options %o with a typed error naming the option',
+    async (options, type, message) => {
+      const attempt = createServer(() => new Echo(), options as never)
+      await expect(attempt).rejects.toThrow(type)
+      await expect(attempt).rejects.toThrow(message)
+    },
+  )
 
   it('closes connections past maxConnections at once, counts them, and frees a slot on close', async () => {
     const warnings: string[] = []

@@ -55,7 +55,12 @@ describe('TCP transport: call order', () => {
     expect(isTransport(protocol.transport)).toBe(true)
     socket.end('hello')
     await protocol.waitFor('connectionLost')
-    expect(protocol.names).toEqual(['connectionMade', 'dataReceived', 'eofReceived', 'connectionLost'])
+    expect(protocol.names).toEqual([
+      'connectionMade',
+      'dataReceived',
+      'eofReceived',
+      'connectionLost',
+    ])
     expect(protocol.received.toString()).toBe('hello')
     expect(protocol.lostError).toBeUndefined()
   })
@@ -87,7 +92,12 @@ describe('TCP transport: call order', () => {
     socket.write('first')
     await protocol.waitFor('connectionLost')
     socket.write('second')
-    expect(protocol.names).toEqual(['connectionMade', 'dataReceived', 'resumeWriting', 'connectionLost'])
+    expect(protocol.names).toEqual([
+      'connectionMade',
+      'dataReceived',
+      'resumeWriting',
+      'connectionLost',
+    ])
   })
 })
 
@@ -148,7 +158,9 @@ describe('TCP transport: reading', () => {
     await expect.poll(() => collectors[0]?.lost, { timeout: 10_000 }).toBe(true)
     const received = Buffer.concat(collectors[0]?.chunks ?? [])
     expect(received.equals(payload)).toBe(true)
-    expect(Math.max(...(collectors[0]?.chunks.map((c) => c.length) ?? []))).toBeLessThanOrEqual(1000)
+    expect(Math.max(...(collectors[0]?.chunks.map((c) => c.length) ?? []))).toBeLessThanOrEqual(
+      1000,
+    )
   })
 })
 
@@ -174,7 +186,12 @@ describe('TCP transport: writing', () => {
 
   it('writeLines sends the chunks in order, exactly like the same writes', async () => {
     const { socket, protocol } = await accept(() => new Recorder())
-    transportOf(protocol).writeLines([bytes('one '), new Uint8Array(0), bytes('two '), bytes('three')])
+    transportOf(protocol).writeLines([
+      bytes('one '),
+      new Uint8Array(0),
+      bytes('two '),
+      bytes('three'),
+    ])
     transportOf(protocol).close()
     expect((await readAll(socket)).toString()).toBe('one two three')
   })
@@ -216,7 +233,9 @@ describe('TCP transport: writing', () => {
       transport.write(bytes('dropped'))
     }
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/write\(\) called 5 times after the connection with 127\.0\.0\.1 port \d+ was closed/)
+    expect(warnings[0]).toMatch(
+      /write\(\) called 5 times after the connection with 127\.0\.0\.1 port \d+ was closed/,
+    )
     expect((await readAll(socket)).toString()).toBe('kept')
     await protocol.waitFor('connectionLost')
     expect(protocol.lostError).toBeUndefined()
@@ -304,7 +323,9 @@ describe('TCP transport: errors', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(ProtocolCallbackError)
     expect(errors[0]).toMatchObject({ callback: 'dataReceived', cause: { message: 'bad input' } })
-    expect(errors[0]?.message).toMatch(/^dataReceived\(\) threw \(peer 127\.0\.0\.1 port \d+\): bad input$/)
+    expect(errors[0]?.message).toMatch(
+      /^dataReceived\(\) threw \(peer 127\.0\.0\.1 port \d+\): bad input$/,
+    )
     expect(protocol.lostError).toBe(errors[0])
     await ended(socket)
     other.write('still fine')
@@ -389,7 +410,9 @@ describe('TCP transport: errors', () => {
     socket.resetAndDestroy()
     await protocol.waitFor('connectionLost')
     expect(protocol.names.filter((n) => n === 'connectionLost')).toHaveLength(1)
-    expect(protocol.lostError).toMatchObject({ code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/) as unknown })
+    expect(protocol.lostError).toMatchObject({
+      code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/) as unknown,
+    })
     expect(() => transport.write(bytes('after the reset'))).not.toThrow()
   })
 })
