@@ -3,7 +3,9 @@ import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-
 import { toNetworkError } from './network-errors.ts'
 import type { TCPConnectionOptions, TCPExtraInfo } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
+import { sharedReadBuffer } from './read-buffer.ts'
 import { TCPTransport } from './tcp-transport.ts'
+import type { UserBufferReader } from './user-buffer-reads.ts'
 import { checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
 /** What {@link createConnection} resolves to: the connection's transport and its protocol. */
@@ -12,6 +14,34 @@ export interface TCPConnection<TProtocol extends AnyProtocol = AnyProtocol> {
   readonly transport: Transport<TCPExtraInfo>
   /** The protocol the factory made. */
   readonly protocol: TProtocol
+}
+
+/**
+ * Node's public `onread` for client sockets wants its buffer before the transport exists: this
+ * stands in until then, holding any early bytes (owned copies) for the transport.
+ */
+class ReadForwarder implements UserBufferReader {
+  #reader: UserBufferReader | undefined
+  readonly #early: Buffer[] = []
+
+  attach(reader: UserBufferReader): void {
+    this.#reader = reader
+    for (const chunk of this.#early.splice(0)) {
+      reader.onRead(chunk.length, chunk)
+    }
+  }
+
+  nextBuffer(): Uint8Array {
+    return this.#reader === undefined ? sharedReadBuffer : this.#reader.nextBuffer()
+  }
+
+  onRead(nread: number, buffer: Uint8Array): void {
+    if (this.#reader === undefined) {
+      this.#early.push(Buffer.from(buffer.subarray(0, nread)))
+    } else {
+      this.#reader.onRead(nread, buffer)
+    }
+  }
 }
 
 function connectSocket(
@@ -96,7 +126,15 @@ export async function createConnection<TProtocol extends AnyProtocol>(
   const socketOptions = resolveSocketOptions(options)
   signal?.throwIfAborted()
 
+  const reads = new ReadForwarder()
   const socket = connect({
+    onread: {
+      buffer: () => reads.nextBuffer(),
+      callback: (nread, buffer) => {
+        reads.onRead(nread, buffer)
+        return true // reading is paused through the transport, never from here
+      },
+    },
     host,
     port,
     ...(localAddress === undefined ? {} : { localAddress }),
@@ -124,6 +162,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
     onWarning: socketOptions.onWarning,
     writeBufferLimits: socketOptions.writeBufferLimits,
   })
+  reads.attach(transport)
   transport.start()
   return { transport, protocol }
 }

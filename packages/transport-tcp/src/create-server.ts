@@ -4,6 +4,7 @@ import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
 import { TCPServerImpl, type TCPServer } from './tcp-server.ts'
+import { userBufferReadsAvailable } from './user-buffer-reads.ts'
 import { checkCount, checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
 export type { TCPServer } from './tcp-server.ts'
@@ -52,12 +53,19 @@ export async function createServer<TProtocol extends AnyProtocol>(
   signal?.throwIfAborted()
 
   const hostLabel = hosts.join(', ')
-  const server = new TCPServerImpl(protocolFactory, { socketOptions, maxConnections, idleTimeout })
+  const userBufferReads = await userBufferReadsAvailable()
+  const server = new TCPServerImpl(protocolFactory, {
+    socketOptions,
+    maxConnections,
+    idleTimeout,
+    userBufferReads,
+  })
   try {
     const addresses = await resolveListenAddresses(hosts)
     signal?.throwIfAborted()
     server.attach(
       await listenOnAll(addresses, {
+        pauseOnConnect: userBufferReads !== undefined,
         port,
         backlog,
         socketOptions,

@@ -27,6 +27,8 @@ export async function resolveListenAddresses(hosts: readonly string[]): Promise<
 
 /** What each listening socket is opened with. */
 export interface ListenSettings {
+  /** Accepted sockets start paused, so that they can be switched to user-buffer reads first. */
+  readonly pauseOnConnect: boolean
   readonly port: number
   readonly backlog: number
   readonly socketOptions: ResolvedSocketOptions
@@ -70,6 +72,7 @@ export async function listenOnAll(
         const listener = createNetServer(
           {
             allowHalfOpen: true,
+            pauseOnConnect: settings.pauseOnConnect,
             noDelay: socketOptions.noDelay,
             keepAlive: socketOptions.keepAlive,
             keepAliveInitialDelay: socketOptions.keepAliveInitialDelay,

@@ -3,6 +3,7 @@ import type { AnyProtocol, ProtocolFactory, Server, TransportAddress } from '@wi
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
 import { TCPTransport, type TransportHooks } from './tcp-transport.ts'
+import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
 /** A listening TCP server: a {@link Server} plus its counters. */
 export interface TCPServer extends Server {
@@ -17,6 +18,8 @@ export interface TCPServerSettings {
   readonly socketOptions: ResolvedSocketOptions
   readonly maxConnections: number
   readonly idleTimeout: number | undefined
+  /** Set when accepted sockets can read into memory the transport chooses. */
+  readonly userBufferReads: OnreadSymbols | undefined
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
@@ -144,6 +147,11 @@ export class TCPServerImpl implements TCPServer {
       return
     }
     const transport = new TCPTransport(socket, protocol, this.#hooks)
+    const { userBufferReads } = this.#settings
+    if (userBufferReads !== undefined) {
+      // Falls back to 'data' events by itself when the socket cannot be switched.
+      installUserBufferReads(socket, userBufferReads, transport)
+    }
     this.#transports.add(transport)
     transport.start()
   }

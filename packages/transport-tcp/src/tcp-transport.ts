@@ -15,6 +15,8 @@ import {
   type WriteBufferLimits,
 } from '@wirekit/protocol-core'
 import type { TCPExtraInfo } from './options.ts'
+import { READ_SIZE, sharedReadBuffer } from './read-buffer.ts'
+import type { UserBufferReader } from './user-buffer-reads.ts'
 import { settleStaging, stageCopy, STAGING_SIZE } from './write-staging.ts'
 
 /** asyncio warns about writes after a loss from the fifth one; so do we, once. */
@@ -42,8 +44,13 @@ function addressOf(
 /**
  * asyncio's selector socket transport on a `net.Socket`. The socket must have been created with
  * `allowHalfOpen: true`, so that a FIN from the peer reaches `eofReceived` instead of ending ours.
+ *
+ * Bytes arrive one of two ways: as Node's `'data'` events (a fresh buffer per read), or, when the
+ * socket reads into memory the transport chooses (`onread`), through {@link TCPTransport.onRead}:
+ * into the buffered protocol's own buffer, or into the process's shared read buffer, copied out
+ * for a streaming protocol.
  */
-export class TCPTransport implements Transport<TCPExtraInfo> {
+export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
   readonly [transportSymbol] = true as const
   readonly #socket: Socket
   readonly #hooks: TransportHooks
@@ -60,8 +67,10 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
   #droppedWrites = 0
   /** Why the connection ended, for `connectionLost`: the first socket or callback error. */
   #error: Error | undefined
-  /** Bytes of a chunk not yet copied into a buffered protocol's memory when reading paused. */
-  #unread: Buffer | undefined
+  /** Received chunks (owned copies) waiting for `resumeReading()`, oldest first. */
+  #held: Buffer[] = []
+  /** The buffer the buffered protocol gave for the next read, if the socket reads into it. */
+  #protocolBuffer: Uint8Array | undefined
 
   constructor(socket: Socket, protocol: AnyProtocol, hooks: TransportHooks) {
     this.#socket = socket
@@ -94,12 +103,18 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
     }
   }
 
-  /** Calls `connectionMade`; the owner calls this once, right after construction. */
+  /**
+   * Calls `connectionMade`, then lets the socket read (an accepted socket may have been created
+   * paused); the owner calls this once, right after construction.
+   */
   start(): void {
     try {
       this.#protocol.connectionMade(this)
     } catch (error) {
       this.#callbackFailed('connectionMade', error)
+    }
+    if (this.isReading()) {
+      this.#socket.resume()
     }
   }
 
@@ -171,15 +186,13 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
       return
     }
     this.#reading = true
-    const unread = this.#unread
-    if (unread !== undefined) {
-      this.#unread = undefined
-      this.#feedBufferedProtocol(unread)
-      if (!this.isReading()) {
-        return
-      }
+    let chunk: Buffer | undefined
+    while (this.isReading() && (chunk = this.#held.shift()) !== undefined) {
+      this.#deliver(chunk)
     }
-    this.#socket.resume()
+    if (this.isReading()) {
+      this.#socket.resume()
+    }
   }
 
   // --- WriteTransport ---
@@ -274,25 +287,45 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
     this.#flow.setLimits(limits, this.getWriteBufferSize())
   }
 
-  // --- socket events ---
+  // --- reads into memory the transport chooses (UserBufferReader) ---
 
-  readonly #onData = (chunk: Buffer): void => {
+  /** The memory for the socket's next read: the buffered protocol's own, else the shared one. */
+  nextBuffer(): Uint8Array {
+    this.#protocolBuffer = undefined
+    if (this.#buffered && !this.#closing) {
+      const buffer = this.#getProtocolBuffer(READ_SIZE)
+      if (buffer !== undefined) {
+        this.#protocolBuffer = buffer
+        return buffer
+      }
+    }
+    return sharedReadBuffer
+  }
+
+  /** `nread` bytes were read at the start of `buffer`, which {@link nextBuffer} returned. */
+  onRead(nread: number, buffer: Uint8Array): void {
     if (this.#closing) {
       return
     }
-    if (!this.#reading) {
-      // Node already stopped emitting; this chunk waits, in order, for resumeReading().
-      this.#socket.unshift(chunk)
+    if (buffer === this.#protocolBuffer && this.#reading && this.#buffered) {
+      try {
+        ;(this.#protocol as BufferedProtocolCallbacks).bufferUpdated(nread)
+      } catch (error) {
+        this.#callbackFailed('bufferUpdated', error)
+      }
       return
     }
-    if (this.#buffered) {
-      this.#feedBufferedProtocol(chunk)
-      return
-    }
-    try {
-      ;(this.#protocol as StreamProtocolCallbacks).dataReceived(chunk)
-    } catch (error) {
-      this.#callbackFailed('dataReceived', error)
+    // The shared buffer is read into again by the next read, of any socket: copy the bytes out.
+    const chunk = Buffer.allocUnsafe(nread)
+    chunk.set(buffer.subarray(0, nread))
+    this.#deliver(chunk)
+  }
+
+  // --- socket events ---
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (!this.#closing) {
+      this.#deliver(chunk)
     }
   }
 
@@ -349,30 +382,56 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
 
   // --- helpers ---
 
+  /** Hands an owned chunk to the protocol, or holds it while reading is paused. */
+  #deliver(chunk: Buffer): void {
+    if (!this.#reading) {
+      this.#held.push(chunk)
+      return
+    }
+    if (this.#buffered) {
+      this.#feedBufferedProtocol(chunk)
+      return
+    }
+    try {
+      ;(this.#protocol as StreamProtocolCallbacks).dataReceived(chunk)
+    } catch (error) {
+      this.#callbackFailed('dataReceived', error)
+    }
+  }
+
+  /** Asks the buffered protocol for memory; reports and aborts when it gives none. */
+  #getProtocolBuffer(sizeHint: number): Uint8Array | undefined {
+    try {
+      const buffer: unknown = (this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint)
+      if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
+        throw new TypeError('getBuffer() must return a non-empty Uint8Array')
+      }
+      return buffer
+    } catch (error) {
+      this.#callbackFailed('getBuffer', error)
+      return undefined
+    }
+  }
+
   /** Copies a chunk into the memory a buffered protocol provides, as many times as it takes. */
   #feedBufferedProtocol(chunk: Buffer): void {
     const protocol = this.#protocol as BufferedProtocolCallbacks
     let offset = 0
     while (offset < chunk.length) {
-      if (!this.#reading || this.#closing) {
-        if (!this.#closing) {
-          this.#unread = chunk.subarray(offset)
-        }
+      if (this.#closing) {
+        return
+      }
+      if (!this.#reading) {
+        this.#held.unshift(chunk.subarray(offset))
         return
       }
       const remaining = chunk.length - offset
-      let size: number
-      try {
-        const buffer = protocol.getBuffer(remaining)
-        if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
-          throw new TypeError('getBuffer() must return a non-empty Uint8Array')
-        }
-        size = Math.min(buffer.length, remaining)
-        buffer.set(chunk.subarray(offset, offset + size))
-      } catch (error) {
-        this.#callbackFailed('getBuffer', error)
+      const buffer = this.#getProtocolBuffer(remaining)
+      if (buffer === undefined) {
         return
       }
+      const size = Math.min(buffer.length, remaining)
+      buffer.set(chunk.subarray(offset, offset + size))
       offset += size
       try {
         protocol.bufferUpdated(size)
@@ -388,9 +447,14 @@ export class TCPTransport implements Transport<TCPExtraInfo> {
     return this.#socket.writableLength > 0
   }
 
+  /**
+   * Stops delivering data for good. The socket itself goes on reading, discarding, until it is
+   * destroyed: bytes left unread in the kernel would make the close a reset (RST), and the peer
+   * could then lose what we flushed to it.
+   */
   #stopReading(): void {
-    this.#unread = undefined
-    this.#socket.pause()
+    this.#held = []
+    this.#socket.resume()
   }
 
   #dropWrite(): void {
