@@ -45,6 +45,9 @@ export function resolveWriteBufferLimits(
   return { high, low }
 }
 
+/** The default limits, shared by every transport that keeps them. */
+const DEFAULT_LIMITS: WriteBufferLimits = Object.freeze(resolveWriteBufferLimits())
+
 /** What {@link WriteFlowControl} calls when the buffer crosses a water mark. */
 export interface FlowControlListener {
   /** The buffer went strictly above the high-water mark. */
@@ -68,7 +71,7 @@ export interface FlowControlListener {
  * ```
  */
 export class WriteFlowControl {
-  #limits: WriteBufferLimits = resolveWriteBufferLimits()
+  #limits: WriteBufferLimits = DEFAULT_LIMITS
   #paused = false
   readonly #listener: FlowControlListener
 

@@ -8,6 +8,7 @@ import {
   WriteFlowControl,
   type AnyProtocol,
   type BufferedProtocolCallbacks,
+  type FlowControlListener,
   type ProtocolCallbackName,
   type StreamProtocolCallbacks,
   type Transport,
@@ -16,7 +17,13 @@ import {
 } from '@wirekit/protocol-core'
 import type { TCPExtraInfo } from './options.ts'
 import { READ_SIZE, sharedReadBuffer } from './read-buffer.ts'
+import {
+  endAndNotifyWhenFlushed,
+  routeSocketEvents,
+  type SocketEventHandler,
+} from './socket-events.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
+import { checkBytes } from './validate-options.ts'
 import { settleStaging, stageCopy, STAGING_SIZE } from './write-staging.ts'
 
 /** asyncio warns about writes after a loss from the fifth one; so do we, once. */
@@ -41,6 +48,13 @@ function addressOf(
     : { address, family, port }
 }
 
+function peerLabelOf(socket: Socket): string | undefined {
+  const { remoteAddress, remotePort } = socket
+  return remoteAddress === undefined || remotePort === undefined
+    ? undefined
+    : `${remoteAddress} port ${remotePort}`
+}
+
 /**
  * asyncio's selector socket transport on a `net.Socket`. The socket must have been created with
  * `allowHalfOpen: true`, so that a FIN from the peer reaches `eofReceived` instead of ending ours.
@@ -50,14 +64,15 @@ function addressOf(
  * into the buffered protocol's own buffer, or into the process's shared read buffer, copied out
  * for a streaming protocol.
  */
-export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
+export class TCPTransport
+  implements Transport<TCPExtraInfo>, SocketEventHandler, FlowControlListener, UserBufferReader
+{
   readonly [transportSymbol] = true as const
   readonly #socket: Socket
   readonly #hooks: TransportHooks
   readonly #flow: WriteFlowControl
-  readonly #peername: TransportAddress | undefined
-  readonly #sockname: TransportAddress | undefined
-  readonly #peerLabel: string | undefined
+  /** Who the connection is with, for messages: `127.0.0.1 port 52100`. */
+  readonly #peer: string | undefined
   #protocol!: AnyProtocol
   #buffered = false
   #reading = true
@@ -68,7 +83,7 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
   /** Why the connection ended, for `connectionLost`: the first socket or callback error. */
   #error: Error | undefined
   /** Received chunks (owned copies) waiting for `resumeReading()`, oldest first. */
-  #held: Buffer[] = []
+  #held: Buffer[] | undefined
   /** The buffer the buffered protocol gave for the next read, if the socket reads into it. */
   #protocolBuffer: Uint8Array | undefined
 
@@ -76,31 +91,14 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     this.#socket = socket
     this.#hooks = hooks
     this.setProtocol(protocol)
-    this.#flow = new WriteFlowControl({
-      onPauseWriting: () => {
-        this.#notifyFlow('pauseWriting')
-      },
-      onResumeWriting: () => {
-        this.#notifyFlow('resumeWriting')
-      },
-    })
+    this.#flow = new WriteFlowControl(this)
     if (hooks.writeBufferLimits !== undefined) {
       this.#flow.setLimits(hooks.writeBufferLimits, 0)
     }
-    this.#peername = addressOf(socket.remoteAddress, socket.remoteFamily, socket.remotePort)
-    const local = socket.address()
-    this.#sockname = 'port' in local ? local : undefined
-    this.#peerLabel =
-      this.#peername === undefined
-        ? undefined
-        : `${this.#peername.address} port ${this.#peername.port}`
-    socket.on('data', this.#onData)
-    socket.on('end', this.#onEnd)
-    socket.on('error', this.#onError)
-    socket.on('close', this.#onClose)
-    if (hooks.idleTimeout !== undefined && hooks.idleTimeout > 0) {
-      socket.setTimeout(hooks.idleTimeout, this.#onIdle)
-    }
+    // Node caches both addresses once read, so they stay known after the socket is closed.
+    this.#peer = peerLabelOf(socket)
+    socket.address()
+    routeSocketEvents(socket, this, hooks.idleTimeout ?? 0)
   }
 
   /**
@@ -131,7 +129,7 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
       socket.destroy()
     } else {
       // 'finish' comes once everything written has been handed to the kernel and FIN was sent.
-      socket.end(this.#destroyAfterFlush)
+      endAndNotifyWhenFlushed(socket)
     }
   }
 
@@ -147,10 +145,14 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
   getExtraInfo(name: string, defaultValue?: unknown): unknown
   getExtraInfo(name: string, defaultValue?: unknown): unknown {
     switch (name) {
-      case 'peername':
-        return this.#peername ?? defaultValue
-      case 'sockname':
-        return this.#sockname ?? defaultValue
+      case 'peername': {
+        const { remoteAddress, remoteFamily, remotePort } = this.#socket
+        return addressOf(remoteAddress, remoteFamily, remotePort) ?? defaultValue
+      }
+      case 'sockname': {
+        const local = this.#socket.address()
+        return 'port' in local ? local : defaultValue
+      }
       case 'socket':
         return this.#socket
       default:
@@ -187,7 +189,7 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     }
     this.#reading = true
     let chunk: Buffer | undefined
-    while (this.isReading() && (chunk = this.#held.shift()) !== undefined) {
+    while (this.isReading() && (chunk = this.#held?.shift()) !== undefined) {
       this.#deliver(chunk)
     }
     if (this.isReading()) {
@@ -321,15 +323,15 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     this.#deliver(chunk)
   }
 
-  // --- socket events ---
+  // --- socket events (SocketEventHandler) ---
 
-  readonly #onData = (chunk: Buffer): void => {
+  handleData(chunk: Buffer): void {
     if (!this.#closing) {
       this.#deliver(chunk)
     }
   }
 
-  readonly #onEnd = (): void => {
+  handleEnd(): void {
     if (this.#closing) {
       return
     }
@@ -345,11 +347,11 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     }
   }
 
-  readonly #onError = (error: Error): void => {
+  handleError(error: Error): void {
     this.#error ??= error
   }
 
-  readonly #onClose = (): void => {
+  handleClose(): void {
     if (this.#lost) {
       return
     }
@@ -364,11 +366,26 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     this.#hooks.onLost?.(this)
   }
 
-  readonly #onIdle = (): void => {
+  handleIdle(): void {
     this.#error ??= new IdleTimeoutError(this.#hooks.idleTimeout ?? 0)
     this.abort()
   }
 
+  handleFlushed(): void {
+    this.#socket.destroy()
+  }
+
+  // --- write flow control (FlowControlListener) ---
+
+  onPauseWriting(): void {
+    this.#notifyFlow('pauseWriting')
+  }
+
+  onResumeWriting(): void {
+    this.#notifyFlow('resumeWriting')
+  }
+
+  /** Passed to every socket write: the one closure a transport needs, since Node calls it bare. */
   readonly #onChunkWritten = (): void => {
     // An aborted or failed socket drops its buffer: that is no reason to resume writing.
     if (!this.#lost && !this.#socket.destroyed) {
@@ -376,16 +393,12 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     }
   }
 
-  readonly #destroyAfterFlush = (): void => {
-    this.#socket.destroy()
-  }
-
   // --- helpers ---
 
   /** Hands an owned chunk to the protocol, or holds it while reading is paused. */
   #deliver(chunk: Buffer): void {
     if (!this.#reading) {
-      this.#held.push(chunk)
+      ;(this.#held ??= []).push(chunk)
       return
     }
     if (this.#buffered) {
@@ -422,7 +435,7 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
         return
       }
       if (!this.#reading) {
-        this.#held.unshift(chunk.subarray(offset))
+        ;(this.#held ??= []).unshift(chunk.subarray(offset))
         return
       }
       const remaining = chunk.length - offset
@@ -453,16 +466,17 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
    * could then lose what we flushed to it.
    */
   #stopReading(): void {
-    this.#held = []
+    this.#held = undefined
     this.#socket.resume()
   }
 
   #dropWrite(): void {
     this.#droppedWrites += 1
     if (this.#droppedWrites === DROPPED_WRITES_BEFORE_WARNING) {
+      const peer = this.#peer
       this.#hooks.onWarning(
         `write() called ${DROPPED_WRITES_BEFORE_WARNING} times after the connection` +
-          `${this.#peerLabel === undefined ? '' : ` with ${this.#peerLabel}`} was closed; the data is dropped`,
+          `${peer === undefined ? '' : ` with ${peer}`} was closed; the data is dropped`,
       )
     }
   }
@@ -480,7 +494,7 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
 
   /** Reports a callback's error once; aborts unless the callback was about flow or the end. */
   #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
-    const error = new ProtocolCallbackError(name, this.#peerLabel, thrown)
+    const error = new ProtocolCallbackError(name, this.#peer, thrown)
     try {
       this.#hooks.onError(error)
     } catch {
@@ -492,18 +506,4 @@ export class TCPTransport implements Transport<TCPExtraInfo>, UserBufferReader {
     this.#error ??= error
     this.abort()
   }
-}
-
-/** Callers in plain JavaScript can pass anything: refuse what is not bytes before buffering it. */
-function checkBytes(method: string, value: unknown): void {
-  if (value instanceof Uint8Array) {
-    return
-  }
-  const kind =
-    typeof value === 'object' && value != null
-      ? ((value as { constructor?: { name?: string } }).constructor?.name ?? 'object')
-      : value == null
-        ? String(value)
-        : typeof value
-  throw new TypeError(`${method}() takes a Uint8Array, got ${kind}`)
 }

@@ -52,6 +52,13 @@ function handleOf(socket: Socket): HandleWithUserBuffer {
   return (socket as unknown as { _handle?: HandleWithUserBuffer })._handle
 }
 
+const readerKey = Symbol('wirekit.userBufferReader')
+
+/** Node calls the `onread` callback with the socket as `this`: one function serves every socket. */
+function onUserBufferRead(this: Socket, nread: number, buffer: Uint8Array): void {
+  ;(this as Socket & { [readerKey]: UserBufferReader })[readerKey].onRead(nread, buffer)
+}
+
 /**
  * Makes an accepted socket (created with `pauseOnConnect`, not yet resumed) read through
  * `reader`. Returns `false`, leaving the socket untouched, when it cannot.
@@ -67,11 +74,11 @@ export function installUserBufferReads(
   }
   const first = reader.nextBuffer()
   const fields = socket as unknown as Record<symbol, unknown>
+  fields[readerKey] = reader
   fields[symbols.buffer] = first
+  // Node calls the generator without a `this`, so it needs its own closure.
   fields[symbols.generator] = () => reader.nextBuffer()
-  fields[symbols.callback] = (nread: number, buffer: Uint8Array) => {
-    reader.onRead(nread, buffer)
-  }
+  fields[symbols.callback] = onUserBufferRead
   handle.useUserBuffer(first)
   return true
 }
