@@ -84,6 +84,43 @@ describe('createServer', () => {
     await once(socket, 'close')
   })
 
+  it('sets TCP_NODELAY on accepted sockets unless noDelay is false', async () => {
+    const sockets: unknown[] = []
+    class Keep extends Protocol {
+      override connectionMade(transport: Transport): void {
+        sockets.push(transport.getExtraInfo('socket'))
+      }
+    }
+    // Node keeps the option in a symbol of the socket; there is no public getter.
+    const noDelayOf = (socket: unknown): unknown => {
+      const key = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'kSetNoDelay')
+      return key === undefined ? undefined : (socket as Record<symbol, unknown>)[key]
+    }
+    for (const noDelay of [undefined, false]) {
+      const server = await serve(() => new Keep(), noDelay === undefined ? {} : { noDelay })
+      cleanup.add(await rawClient(server), (s) => s.destroy())
+      await expect.poll(() => sockets.length).toBe(noDelay === undefined ? 1 : 2)
+    }
+    expect(sockets.map(noDelayOf)).toEqual([true, false])
+  })
+
+  it('binds with SO_REUSEADDR: a port whose connection is in TIME_WAIT can be listened on again', async () => {
+    class CloseFirst extends Protocol {
+      override connectionMade(transport: Transport): void {
+        transport.close() // the side that closes first keeps the port in TIME_WAIT
+      }
+    }
+    const first = await createServer(() => new CloseFirst(), { host: '127.0.0.1', port: 0 })
+    const port = portOf(first)
+    const socket = await rawClient(first)
+    await readAll(socket)
+    socket.end()
+    first.close()
+    await first.waitClosed()
+    const again = await serve(() => new Echo(), { port })
+    expect(portOf(again)).toBe(port)
+  })
+
   it('close() stops listening at once but leaves open connections alone', async () => {
     const recorder = new Recorder()
     const server = await serve(() => recorder)
