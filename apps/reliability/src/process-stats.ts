@@ -1,0 +1,65 @@
+import { readdir, readFile } from 'node:fs/promises'
+
+/** What `/proc` says about a process's memory and descriptors. */
+export interface ProcessStats {
+  /** Resident memory now (`VmRSS`), in bytes. */
+  readonly rss: number
+  /** The highest resident memory since the process started (`VmHWM`), in bytes. */
+  readonly peakRss: number
+  /** Open file descriptors (entries of `/proc/<pid>/fd`). */
+  readonly fds: number
+}
+
+const MIB = 1024 * 1024
+
+/** Formats bytes as MiB with one decimal, for reports. */
+export function mib(bytes: number): string {
+  return `${(bytes / MIB).toFixed(1)} MiB`
+}
+
+function kibField(status: string, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)
+  if (match?.[1] == null) {
+    throw new Error(`no ${name} line in /proc status`)
+  }
+  return Number(match[1]) * 1024
+}
+
+/**
+ * Reads a live process's memory (`/proc/<pid>/status`) and descriptor count (`/proc/<pid>/fd`).
+ * @example
+ * ```ts
+ * const { peakRss, fds } = await readProcessStats(server.pid)
+ * ```
+ */
+export async function readProcessStats(pid: number): Promise<ProcessStats> {
+  const [status, fds] = await Promise.all([
+    readFile(`/proc/${pid}/status`, 'utf8'),
+    readdir(`/proc/${pid}/fd`),
+  ])
+  return { rss: kibField(status, 'VmRSS'), peakRss: kibField(status, 'VmHWM'), fds: fds.length }
+}
+
+/**
+ * Polls a condition on a process's stats until it holds or `timeoutMs` passes: descriptors are
+ * freed inside the kernel and no event tells an outside observer, so polling is the only way.
+ * @returns The last stats read and whether the condition held.
+ */
+export async function pollStats(
+  pid: number,
+  condition: (stats: ProcessStats) => boolean,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<{ stats: ProcessStats; held: boolean }> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const stats = await readProcessStats(pid)
+    if (condition(stats)) {
+      return { stats, held: true }
+    }
+    if (performance.now() >= deadline) {
+      return { stats, held: false }
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}

@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net'
+import { Report, type ScenarioResult } from '../checks.ts'
+import { connectPeer, describeEcho, echoOn, randomChunks, type EchoOutcome } from '../peer.ts'
+import { mib } from '../process-stats.ts'
+import { withServer, type Targets } from '../targets.ts'
+
+/** Sizes of {@link runConcurrency}. */
+export interface ConcurrencyParams {
+  /** Connections open at once. */
+  readonly connections: number
+  /** Random bytes each one echoes. */
+  readonly bytesEach?: number
+  /** Connects under way at once while opening them. */
+  readonly connectBatch?: number
+}
+
+/** Descriptors the suite's own process and the server need besides the connections. */
+const FD_SPARE = 256
+
+/**
+ * Scenario 7: `connections` clients connect and stay connected, then each echoes `bytesEach`
+ * random bytes at the same time; every echo must be byte-exact, with no error.
+ */
+export async function runConcurrency(
+  targets: Targets,
+  params: ConcurrencyParams,
+): Promise<ScenarioResult> {
+  const bytesEach = params.bytesEach ?? 64 * 1024
+  const batch = params.connectBatch ?? 200
+  const report = new Report(
+    '7',
+    'many concurrent connections',
+    `${params.connections} x ${bytesEach / 1024} KiB`,
+  )
+  const fdLimit = params.connections + FD_SPARE
+  try {
+    await withServer(targets, { fdLimit: Math.max(fdLimit, 1024) }, async (server) => {
+      const baseline = await server.stats()
+      const started = performance.now()
+      const sockets: Socket[] = []
+      const connectErrors: string[] = []
+      for (let first = 0; first < params.connections; first += batch) {
+        const count = Math.min(batch, params.connections - first)
+        const settled = await Promise.allSettled(
+          Array.from({ length: count }, () => connectPeer(targets.host, server.port, 30_000)),
+        )
+        for (const outcome of settled) {
+          if (outcome.status === 'fulfilled') {
+            sockets.push(outcome.value)
+          } else {
+            connectErrors.push(String(outcome.reason))
+          }
+        }
+      }
+      report.figure('connect time', `${Math.round(performance.now() - started)} ms`)
+      report.check(
+        `all ${params.connections} connected`,
+        connectErrors.length === 0,
+        `${sockets.length} connected; errors: ${connectErrors.slice(0, 3).join(' | ') || 'none'}`,
+      )
+      const open = await server.stats()
+      report.figure('server descriptors with all open', open.fds - baseline.fds)
+      const echoStarted = performance.now()
+      const outcomes: EchoOutcome[] = await Promise.all(
+        sockets.map((socket) => echoOn(socket, randomChunks(bytesEach), 120_000)),
+      )
+      report.figure('echo time', `${Math.round(performance.now() - echoStarted)} ms`)
+      const bad = outcomes.filter((outcome) => !outcome.exact)
+      report.check(
+        'every echo byte-exact, no error',
+        bad.length === 0 && outcomes.length === params.connections,
+        `${outcomes.length - bad.length} of ${params.connections} exact` +
+          (bad.length === 0
+            ? ''
+            : `; first failures: ${bad.slice(0, 3).map(describeEcho).join(' | ')}`),
+      )
+      const after = await server.stats()
+      report.figure('server VmHWM', `${mib(after.peakRss)} (baseline ${mib(baseline.peakRss)})`)
+    })
+  } catch (error) {
+    report.fail('scenario ran to the end', error)
+  }
+  return report.finish()
+}

@@ -1,0 +1,158 @@
+import { randomBytes, randomInt } from 'node:crypto'
+import type { Socket } from 'node:net'
+import { Report, type ScenarioResult } from '../checks.ts'
+import { connectPeer, echoOnce, randomChunks } from '../peer.ts'
+import { mib, type ProcessStats } from '../process-stats.ts'
+import { withServer, type Targets } from '../targets.ts'
+
+/** Sizes of {@link runSoak}. */
+export interface SoakParams {
+  readonly minutes: number
+  /** Persistent ping-pong connections. */
+  readonly connections?: number
+  /** Milliseconds between two pings on one connection. */
+  readonly pingIntervalMs?: number
+}
+
+/** Sends one message and resolves `true` once the same bytes came back. */
+async function pingPong(socket: Socket, timeoutMs: number): Promise<boolean> {
+  const message = randomBytes(randomInt(1, 4097))
+  const chunks: Buffer[] = []
+  let got = 0
+  return new Promise((resolve) => {
+    const finish = (ok: boolean): void => {
+      clearTimeout(timer)
+      socket.off('data', onData)
+      socket.off('close', onClose)
+      resolve(ok)
+    }
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk)
+      got += chunk.length
+      if (got >= message.length) {
+        finish(got === message.length && Buffer.concat(chunks).equals(message))
+      }
+    }
+    const onClose = (): void => finish(false)
+    const timer = setTimeout(() => finish(false), timeoutMs)
+    socket.on('data', onData)
+    socket.on('close', onClose)
+    socket.write(message)
+  })
+}
+
+/** The least-squares slope of `ys` over `xs`. */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length
+  const meanX = xs.reduce((a, b) => a + b, 0) / n
+  const meanY = ys.reduce((a, b) => a + b, 0) / n
+  let num = 0
+  let den = 0
+  for (let index = 0; index < n; index += 1) {
+    const dx = (xs[index] ?? 0) - meanX
+    num += dx * ((ys[index] ?? 0) - meanY)
+    den += dx * dx
+  }
+  return den === 0 ? 0 : num / den
+}
+
+/**
+ * Scenario 10: a soak. Ping-pong connections plus a new connection every second for `minutes`:
+ * no mismatch, RSS slope under 1 MiB per minute after the warm-up (the first fifth), descriptor
+ * count flat.
+ */
+export async function runSoak(targets: Targets, params: SoakParams): Promise<ScenarioResult> {
+  const count = params.connections ?? 200
+  const interval = params.pingIntervalMs ?? 100
+  const durationMs = params.minutes * 60_000
+  const report = new Report(
+    '10',
+    'soak',
+    `${params.minutes} min, ${count} ping-pong connections + 1 new/s`,
+  )
+  try {
+    await withServer(targets, {}, async (server) => {
+      const sockets = await Promise.all(
+        Array.from({ length: count }, () => connectPeer(targets.host, server.port)),
+      )
+      const started = performance.now()
+      const end = started + durationMs
+      let pongs = 0
+      let mismatches = 0
+      const pinger = async (socket: Socket): Promise<void> => {
+        await new Promise((resolve) => setTimeout(resolve, randomInt(0, interval)))
+        while (performance.now() < end) {
+          if (await pingPong(socket, 10_000)) {
+            pongs += 1
+          } else {
+            mismatches += 1
+            return
+          }
+          await new Promise((resolve) => setTimeout(resolve, interval))
+        }
+      }
+      let fresh = 0
+      let freshFailures = 0
+      const newcomer = async (): Promise<void> => {
+        while (performance.now() < end) {
+          const outcome = await echoOnce(targets.host, server.port, randomChunks(16 * 1024), 10_000)
+          fresh += 1
+          freshFailures += outcome.exact ? 0 : 1
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
+      }
+      const samples: { minute: number; stats: ProcessStats }[] = []
+      const sampleEvery = Math.max(1000, Math.min(10_000, durationMs / 30))
+      const sampler = async (): Promise<void> => {
+        while (performance.now() < end) {
+          samples.push({
+            minute: (performance.now() - started) / 60_000,
+            stats: await server.stats(),
+          })
+          await new Promise((resolve) => setTimeout(resolve, sampleEvery))
+        }
+      }
+      await Promise.all([...sockets.map(pinger), newcomer(), sampler()])
+      for (const socket of sockets) {
+        socket.destroy()
+      }
+      report.figure('ping-pongs', pongs)
+      report.figure('new connections', fresh)
+      report.check(
+        'no mismatch',
+        mismatches === 0 && freshFailures === 0,
+        `${pongs} ping-pongs, ${mismatches} failed; ${fresh} new connections, ${freshFailures} failed`,
+      )
+      const steady = samples.filter(({ minute }) => minute >= params.minutes / 5)
+      const rssSlope = slope(
+        steady.map(({ minute }) => minute),
+        steady.map(({ stats }) => stats.rss / 2 ** 20),
+      )
+      const fds = steady.map(({ stats }) => stats.fds)
+      const rss = steady.map(({ stats }) => stats.rss)
+      report.figure('samples after warm-up', steady.length)
+      report.figure(
+        'RSS after warm-up (min..max)',
+        `${mib(Math.min(...rss))}..${mib(Math.max(...rss))}`,
+      )
+      report.figure('RSS slope', `${rssSlope.toFixed(2)} MiB/min`)
+      report.check(
+        'RSS slope under 1 MiB per minute after warm-up',
+        steady.length >= 3 && rssSlope < 1,
+        `${rssSlope.toFixed(3)} MiB/min over ${steady.length} samples`,
+      )
+      report.figure(
+        'descriptors after warm-up (min..max)',
+        `${Math.min(...fds)}..${Math.max(...fds)}`,
+      )
+      report.check(
+        'descriptor count flat (spread at most 4)',
+        steady.length >= 3 && Math.max(...fds) - Math.min(...fds) <= 4,
+        `${Math.min(...fds)}..${Math.max(...fds)}`,
+      )
+    })
+  } catch (error) {
+    report.fail('scenario ran to the end', error)
+  }
+  return report.finish()
+}

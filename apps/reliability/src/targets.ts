@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url'
+import { ServerProcess } from './server-process.ts'
+
+/** What the suite runs against: the built echo server and client, on a loopback host. */
+export interface Targets {
+  /** The echo server's built entry point. */
+  readonly serverScript: string
+  /** The echo client's built entry point. */
+  readonly clientScript: string
+  /** The loopback address servers listen on and peers connect to. */
+  readonly host: '127.0.0.1' | '::1'
+  /** Arguments added to every server start (after the suite's own). */
+  readonly serverArgs?: readonly string[]
+}
+
+/** The echo server and client built in this workspace, on 127.0.0.1. */
+export const defaultTargets: Targets = {
+  serverScript: fileURLToPath(new URL('../../echo-server/dist/main.js', import.meta.url)),
+  clientScript: fileURLToPath(new URL('../../echo-client/dist/main.js', import.meta.url)),
+  host: '127.0.0.1',
+}
+
+/** Options of {@link startServer}: extra arguments and a descriptor limit for the child. */
+export interface StartOptions {
+  readonly args?: readonly string[]
+  readonly fdLimit?: number
+}
+
+/** Starts the echo server of `targets` on port 0 with `--log-level info` and `args`. */
+export function startServer(targets: Targets, options: StartOptions = {}): Promise<ServerProcess> {
+  return ServerProcess.start({
+    script: targets.serverScript,
+    args: [
+      '--host',
+      targets.host,
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      ...(options.args ?? []),
+      ...(targets.serverArgs ?? []),
+    ],
+    ...(options.fdLimit == null ? {} : { fdLimit: options.fdLimit }),
+  })
+}
+
+/** Runs `body` with a started server and always stops the server afterwards. */
+export async function withServer<TResult>(
+  targets: Targets,
+  options: StartOptions,
+  body: (server: ServerProcess) => Promise<TResult>,
+): Promise<TResult> {
+  const server = await startServer(targets, options)
+  try {
+    return await body(server)
+  } finally {
+    await server.stop()
+  }
+}

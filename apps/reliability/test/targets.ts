@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url'
+import { defaultTargets, type Targets } from '../src/targets.ts'
+
+/**
+ * The echo server and client under test: the workspace's builds (turbo builds them before
+ * `test`), or the scripts named by WIREKIT_RELIABILITY_SERVER / WIREKIT_RELIABILITY_CLIENT.
+ */
+export const targets: Targets = {
+  ...defaultTargets,
+  serverScript: process.env.WIREKIT_RELIABILITY_SERVER ?? defaultTargets.serverScript,
+  clientScript: process.env.WIREKIT_RELIABILITY_CLIENT ?? defaultTargets.clientScript,
+}
+
+/** The deliberately broken server of `fixtures/naive-echo-server.mjs`. */
+export const naiveTargets: Targets = {
+  ...defaultTargets,
+  serverScript: fileURLToPath(new URL('./fixtures/naive-echo-server.mjs', import.meta.url)),
+}
