@@ -63,3 +63,10 @@ export async function pollStats(
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
 }
+
+/** This process's soft limit on open descriptors (`ulimit -n`), from `/proc/self/limits`. */
+export async function ownDescriptorLimit(): Promise<number> {
+  const limits = await readFile('/proc/self/limits', 'utf8')
+  const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits)
+  return match?.[1] == null || match[1] === 'unlimited' ? Infinity : Number(match[1])
+}

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { Report, type ScenarioResult } from '../checks.ts'
 import { connectPeer, describeEcho, echoOn, randomChunks, type EchoOutcome } from '../peer.ts'
-import { mib } from '../process-stats.ts'
+import { mib, ownDescriptorLimit } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
 
 /** Sizes of {@link runConcurrency}. */
@@ -34,6 +34,14 @@ export async function runConcurrency(
   )
   const fdLimit = params.connections + FD_SPARE
   try {
+    // The child's limit is raised below; this process's own cannot be raised from inside Node.
+    const own = await ownDescriptorLimit()
+    if (own < fdLimit) {
+      throw new Error(
+        `this process may open ${own} descriptors (ulimit -n) and needs ${fdLimit}: ` +
+          `run it under 'ulimit -n ${fdLimit}'`,
+      )
+    }
     await withServer(targets, { fdLimit: Math.max(fdLimit, 1024) }, async (server) => {
       const baseline = await server.stats()
       const started = performance.now()
