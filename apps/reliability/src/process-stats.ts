@@ -70,3 +70,18 @@ export async function ownDescriptorLimit(): Promise<number> {
   const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits)
   return match?.[1] == null || match[1] === 'unlimited' ? Infinity : Number(match[1])
 }
+
+/**
+ * Runs `warmUp` and returns the process's stats once its descriptors are back to what they were
+ * before it (a server frees a connection's descriptor a moment after the peer saw it close), or
+ * after `timeoutMs` if they never are (a server may open descriptors lazily on first use).
+ */
+export async function baselineAfter(
+  pid: number,
+  warmUp: () => Promise<void>,
+  timeoutMs = 2000,
+): Promise<ProcessStats> {
+  const before = await readProcessStats(pid)
+  await warmUp()
+  return (await pollStats(pid, (stats) => stats.fds <= before.fds, timeoutMs)).stats
+}

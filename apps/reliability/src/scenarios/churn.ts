@@ -1,6 +1,6 @@
 import { Report, type ScenarioResult } from '../checks.ts'
 import { describeEcho, echoOnce, randomChunks, type EchoOutcome } from '../peer.ts'
-import { mib, pollStats } from '../process-stats.ts'
+import { baselineAfter, mib, pollStats } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
 
 /** Sizes of {@link runChurn}. */
@@ -53,8 +53,7 @@ export async function runChurn(targets: Targets, params: ChurnParams): Promise<S
       // Warm-up: V8 sizes its heap over the first several thousand cycles; the baseline is read
       // once it has (measured here: RSS still grows from 5,000 to 10,000 cycles, not after).
       const warmUp = params.warmUpCycles ?? 10_000
-      await run(warmUp)
-      const baseline = (await pollStats(server.pid, () => true, 0)).stats
+      const baseline = await baselineAfter(server.pid, () => run(warmUp))
       report.figure('baseline', `${baseline.fds} descriptors, RSS ${mib(baseline.rss)}`)
       const started = performance.now()
       next = 0

@@ -8,7 +8,7 @@ import {
   randomChunks,
   writeAll,
 } from '../peer.ts'
-import { pollStats } from '../process-stats.ts'
+import { baselineAfter, pollStats } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
 
 /** Sizes of {@link runPeerReset}. */
@@ -41,9 +41,12 @@ export async function runPeerReset(
   )
   try {
     await withServer(targets, {}, async (server) => {
-      const warmUp = await echoOnce(targets.host, server.port, randomChunks(64 * 1024))
-      report.check('warm-up echo is byte-exact', warmUp.exact, describeEcho(warmUp))
-      const baseline = (await pollStats(server.pid, () => true, 0)).stats.fds
+      const baseline = (
+        await baselineAfter(server.pid, async () => {
+          const warmUp = await echoOnce(targets.host, server.port, randomChunks(64 * 1024))
+          report.check('warm-up echo is byte-exact', warmUp.exact, describeEcho(warmUp))
+        })
+      ).fds
       report.figure('baseline descriptors', baseline)
 
       const others = Array.from({ length: clients }, () =>
