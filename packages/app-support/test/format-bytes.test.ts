@@ -29,6 +29,7 @@ describe('formatBytes', () => {
     const hostile = Buffer.from('\x1b[31mred\r\nmain: forged line\x00\xff\xfe', 'latin1')
     const shown = formatBytes(hostile)
     expect(shown).toBe(String.raw`b'\x1b[31mred\r\nmain: forged line\x00\xff\xfe'`)
+    // eslint-disable-next-line no-control-regex -- checking that no control character is left
     expect(shown).not.toMatch(/[\x00-\x1f\x7f]/)
   })
 
