@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util'
+import {
+  parseHost,
+  parseLogLevel,
+  parsePort,
+  parseSeconds,
+  usageErrorFrom,
+  UsageError,
+  type LogLevel,
+} from '@wirekit/app-support'
+
+/** The seed's three messages, sent when none are given. */
+export const SEED_MESSAGES: readonly string[] = [
+  'This is the message. ',
+  'It will be sent ',
+  'in parts.',
+]
+
+/** The echo client's usage, printed by `--help` and after a usage error. */
+export const USAGE = `usage: echo-client [options] [MESSAGE ...]
+       echo-client [options] --stdin      (or - as the only message)
+
+The PyMOTW asyncio echo client, on wirekit: sends the messages (by default the seed's three),
+then EOF, and checks that exactly the same bytes come back.
+
+options:
+  --host HOST         server host (default: localhost)
+  --port PORT         server port (default: 10000)
+  --log-level LEVEL   debug, info, warn or error (default: debug, as the seed)
+  --timeout SECONDS   give up when connecting, or the whole exchange, takes longer
+  --stdin             send standard input and write the echo to standard output
+  -h, --help          show this help
+
+exit status: 0 when every byte came back in order, 1 on a network error, a timeout or a
+mismatch, 2 on a usage error.
+`
+
+/** A checked command line. */
+export interface ClientConfig {
+  readonly help: boolean
+  readonly host: string
+  readonly port: number
+  readonly logLevel: LogLevel
+  readonly timeoutSeconds: number | undefined
+  /** `undefined` in --stdin mode. */
+  readonly messages: readonly string[] | undefined
+}
+
+/**
+ * Checks the command line before anything is opened.
+ * @throws UsageError with one line saying what is wrong.
+ */
+export function parseClientArgs(args: readonly string[]): ClientConfig {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'log-level': { type: 'string' },
+        timeout: { type: 'string' },
+        stdin: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    throw usageErrorFrom(error)
+  }
+  const { values, positionals } = parsed
+  const dash = positionals.includes('-')
+  if (dash && positionals.length > 1) {
+    throw new UsageError("'-' (standard input) cannot be mixed with messages")
+  }
+  if (values.stdin === true && positionals.length > 0 && !dash) {
+    throw new UsageError('--stdin cannot be mixed with messages')
+  }
+  const stdin = values.stdin === true || dash
+  const timeout = values.timeout
+  return {
+    help: values.help === true,
+    host: parseHost('--host', values.host ?? 'localhost'),
+    port: parsePort('--port', values.port ?? '10000', false),
+    logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),
+    timeoutSeconds: timeout === undefined ? undefined : parseSeconds('--timeout', timeout, false),
+    messages: stdin ? undefined : positionals.length > 0 ? positionals : SEED_MESSAGES,
+  }
+}

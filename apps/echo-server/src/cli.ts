@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util'
+import {
+  parseCount,
+  parseHost,
+  parseLogLevel,
+  parsePort,
+  parseSeconds,
+  usageErrorFrom,
+  type LogLevel,
+} from '@wirekit/app-support'
+
+/** The echo server's usage, printed by `--help` and after a usage error. */
+export const USAGE = `usage: echo-server [options]
+
+The PyMOTW asyncio echo server, on wirekit: echoes what each client sends, answers EOF with EOF.
+
+options:
+  --host HOST                 host to listen on, every address it resolves to (default: localhost)
+  --port PORT                 port to listen on, 0 for a free one (default: 10000)
+  --log-level LEVEL           debug, info, warn or error (default: debug, as the seed)
+  --max-connections N         close connections past N at once (default: no limit)
+  --idle-timeout SECONDS      close connections with no data either way for that long
+  --shutdown-timeout SECONDS  on SIGINT/SIGTERM, abort the clients still open after that (default: 5)
+  -h, --help                  show this help
+`
+
+/** A checked command line. */
+export interface ServerConfig {
+  readonly help: boolean
+  readonly host: string
+  readonly port: number
+  readonly logLevel: LogLevel
+  readonly maxConnections: number | undefined
+  readonly idleTimeoutSeconds: number | undefined
+  readonly shutdownTimeoutSeconds: number
+}
+
+/**
+ * Checks the command line before anything is opened.
+ * @throws UsageError with one line saying what is wrong.
+ */
+export function parseServerArgs(args: readonly string[]): ServerConfig {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'log-level': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }))
+  } catch (error) {
+    throw usageErrorFrom(error)
+  }
+  const maxConnections = values['max-connections']
+  const idleTimeout = values['idle-timeout']
+  return {
+    help: values.help === true,
+    host: parseHost('--host', values.host ?? 'localhost'),
+    port: parsePort('--port', values.port ?? '10000', true),
+    logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),
+    maxConnections:
+      maxConnections === undefined ? undefined : parseCount('--max-connections', maxConnections),
+    idleTimeoutSeconds:
+      idleTimeout === undefined ? undefined : parseSeconds('--idle-timeout', idleTimeout, false),
+    shutdownTimeoutSeconds: parseSeconds(
+      '--shutdown-timeout',
+      values['shutdown-timeout'] ?? '5',
+      true,
+    ),
+  }
+}

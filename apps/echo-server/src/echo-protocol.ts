@@ -1,0 +1,75 @@
+import { BufferedProtocol, type Transport } from '@wirekit/protocol-core'
+import { formatBytes, Logger, type LogSink } from '@wirekit/app-support'
+
+/**
+ * One read buffer for every connection: each read is echoed (the transport copies what it
+ * writes) and logged before the next read of any connection, so nothing holds on to it.
+ */
+const readBuffer = new Uint8Array(256 * 1024)
+
+/**
+ * The seed's `EchoServer`: sends back what it receives, answers EOF with EOF, and logs each step.
+ *
+ * It is a {@link BufferedProtocol} (asyncio's zero-copy receive path): the socket reads straight
+ * into {@link readBuffer}, so a request costs no allocation. The callbacks and log lines are the
+ * seed's; `bufferUpdated` plays the part of its `data_received`.
+ */
+export class EchoServer extends BufferedProtocol {
+  readonly #sink: LogSink
+  #log: Logger | undefined
+
+  constructor(sink: LogSink) {
+    super()
+    this.#sink = sink
+  }
+
+  override connectionMade(transport: Transport): void {
+    super.connectionMade(transport)
+    const peer = transport.getExtraInfo('peername')
+    this.#log = new Logger(
+      `EchoServer_${peer?.address ?? 'unknown'}_${peer?.port ?? 0}`,
+      this.#sink,
+    )
+    this.#log.debug('connection accepted')
+  }
+
+  override getBuffer(): Uint8Array {
+    return readBuffer
+  }
+
+  override bufferUpdated(nbytes: number): void {
+    const data = readBuffer.subarray(0, nbytes)
+    const log = this.#log
+    // Formatting bytes costs more than echoing them: only when the line is written.
+    const shown = log?.enabled('debug') === true ? formatBytes(data) : ''
+    log?.debug(`received ${shown}`)
+    this.transport?.write(data)
+    log?.debug(`sent ${shown}`)
+  }
+
+  override eofReceived(): boolean {
+    this.#log?.debug('received EOF')
+    if (this.transport?.canWriteEof() === true) {
+      this.transport.writeEof()
+    }
+    // Keep the transport: it closes once our EOF is sent too.
+    return true
+  }
+
+  override connectionLost(error: Error | undefined): void {
+    if (error === undefined) {
+      this.#log?.debug('closing')
+    } else {
+      this.#log?.error(`ERROR: ${error.message}`)
+    }
+  }
+
+  /** The peer reads slower than it sends: stop reading from it until it catches up. */
+  override pauseWriting(): void {
+    this.transport?.pauseReading()
+  }
+
+  override resumeWriting(): void {
+    this.transport?.resumeReading()
+  }
+}

@@ -1,0 +1,40 @@
+import type { Server } from '@wirekit/protocol-core'
+import type { Logger } from '@wirekit/app-support'
+
+/**
+ * Shuts the server down on SIGINT or SIGTERM, as the seed's `finally:` block does, with a
+ * deadline: stop listening (new connects are refused at once), close every client gracefully
+ * (what they were sent is flushed), abort whoever is still open at the deadline. A second signal
+ * aborts at once. Resolves when the server is closed and every connection is gone.
+ */
+export function closeOnSignal(server: Server, log: Logger, deadlineSeconds: number): Promise<void> {
+  return new Promise((resolve) => {
+    let signalled = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled) {
+        log.warn(`${signal} again: aborting the remaining connections`)
+        server.abortClients()
+        return
+      }
+      signalled = true
+      log.info('closing server')
+      server.close()
+      server.closeClients()
+      const deadline = setTimeout(() => {
+        log.warn(
+          `shutdown deadline of ${deadlineSeconds} s reached: aborting the remaining connections`,
+        )
+        server.abortClients()
+      }, deadlineSeconds * 1000)
+      void server.waitClosed().then(() => {
+        clearTimeout(deadline)
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        log.info('closing event loop')
+        resolve()
+      })
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
