@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { Report, type ScenarioResult } from '../checks.ts'
 import { connectPeer, describeEcho, echoOn, randomChunks, type EchoOutcome } from '../peer.ts'
-import { mib, ownDescriptorLimit } from '../process-stats.ts'
+import { mib, ownDescriptorLimit, pollStats } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
 
 /** Sizes of {@link runConcurrency}. */
@@ -66,8 +66,18 @@ export async function runConcurrency(
         connectErrors.length === 0,
         `${sockets.length} connected; errors: ${connectErrors.slice(0, 3).join(' | ') || 'none'}`,
       )
-      const open = await server.stats()
-      report.figure('server descriptors with all open', open.fds - baseline.fds)
+      // A completed handshake is not yet an accepted connection: wait for the server to take all.
+      const open = await pollStats(
+        server.pid,
+        (stats) => stats.fds - baseline.fds >= sockets.length,
+        10_000,
+      )
+      report.figure('server descriptors with all open', open.stats.fds - baseline.fds)
+      report.check(
+        'the server accepted them all',
+        open.held,
+        `${open.stats.fds - baseline.fds} descriptors above the baseline for ${sockets.length} connections`,
+      )
       const echoStarted = performance.now()
       const outcomes: EchoOutcome[] = await Promise.all(
         sockets.map((socket) => echoOn(socket, randomChunks(bytesEach), 120_000)),
