@@ -100,7 +100,10 @@ export async function runPeerReset(
       const aboutIt = lines.filter(
         (line) => new RegExp(`(port |:)${port}\\b`).test(line) || /reset|error/i.test(line),
       )
-      report.figure('log lines about the reset', aboutIt.length)
+      report.figure(
+        'log lines about the reset',
+        aboutIt.length === 0 ? 0 : `${aboutIt.length}: ${aboutIt.join(' | ')}`,
+      )
       report.check(
         'at most one log line for the reset',
         aboutIt.length <= 1,
