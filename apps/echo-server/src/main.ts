@@ -23,9 +23,10 @@ await runCli(USAGE, async () => {
     onError: (error) => log.error(`ERROR: ${error.message}`),
     onWarning: (message) => log.warn(message),
   })
+  const closed = closeOnSignal(server, log, config.shutdownTimeoutSeconds)
   const [first] = server.addresses()
   // Printed at every log level: it is how a caller learns the real port behind --port 0.
   process.stderr.write(`main: starting up on ${config.host} port ${first?.port ?? config.port}\n`)
-  await closeOnSignal(server, log, config.shutdownTimeoutSeconds)
+  await closed
   return EXIT.ok
 })

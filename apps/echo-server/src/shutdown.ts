@@ -6,34 +6,39 @@ import type { Logger } from '@wirekit/app-support'
  * deadline: stop listening (new connects are refused at once), close every client gracefully
  * (what they were sent is flushed), abort whoever is still open at the deadline. A second signal
  * aborts at once. Resolves when the server is closed and every connection is gone.
+ *
+ * Call it before announcing that the server listens: a signal sent right after the
+ * announcement must find the handlers in place.
  */
 export function closeOnSignal(server: Server, log: Logger, deadlineSeconds: number): Promise<void> {
   return new Promise((resolve) => {
-    let signalled = false
+    let state: 'serving' | 'closing' | 'closed' = 'serving'
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (signalled) {
+      if (state === 'closed') {
+        return
+      }
+      if (state === 'closing') {
         log.warn(`${signal} again: aborting the remaining connections`)
         server.abortClients()
         return
       }
-      signalled = true
+      state = 'closing'
       log.info('closing server')
       server.close()
       server.closeClients()
       const deadline = setTimeout(() => {
-        log.warn(
-          `shutdown deadline of ${deadlineSeconds} s reached: aborting the remaining connections`,
-        )
+        log.warn(`shutdown deadline of ${deadlineSeconds} s reached: aborting the remaining connections`)
         server.abortClients()
       }, deadlineSeconds * 1000)
       void server.waitClosed().then(() => {
         clearTimeout(deadline)
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
+        state = 'closed'
         log.info('closing event loop')
         resolve()
       })
     }
+    // The handlers stay: they keep nothing alive, and a late signal must not kill a process that
+    // is already finishing cleanly.
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })

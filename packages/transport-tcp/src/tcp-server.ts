@@ -123,10 +123,11 @@ export class TCPServerImpl implements TCPServer {
   /** Takes an accepted socket: refuses it past `maxConnections`, else makes its protocol. */
   readonly onConnection = (socket: Socket): void => {
     if (!this.#serving || this.#transports.size >= this.#settings.maxConnections) {
+      const peer = socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
       this.#refusedCount += 1
       this.#refusals.report(
-        `refused a connection from ${socket.remoteAddress ?? 'an unknown address'}: ` +
+        `refused a connection from ${peer}: ` +
           `${this.#transports.size} connections open, the most allowed (maxConnections)`,
       )
       return

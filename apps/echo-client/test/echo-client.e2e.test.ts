@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { clientBin, runNode, serverBin, start, waitForLine, type Started } from './apps.ts'
+
+const running: Started[] = []
+afterEach(async () => {
+  for (const process of running.splice(0)) {
+    process.kill()
+    await process.finished
+  }
+})
+
+async function echoServer(): Promise<number> {
+  const server = start(process.execPath, [serverBin, '--host', '127.0.0.1', '--port', '0'])
+  running.push(server)
+  return Number(await waitForLine(server, /^main: starting up on \S+ port (\d+)$/m))
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex')
+
+describe('echo-client (built, against the built echo-server)', () => {
+  it("runs the seed's exchange and logs the seed's lines; exit 0", async () => {
+    const port = await echoServer()
+    const { code, stderr } = await runNode([
+      clientBin,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ])
+    expect(code).toBe(0)
+    const lines = stderr.trimEnd().split('\n')
+    expect(lines.slice(0, 5)).toEqual([
+      'main: waiting for client to complete',
+      `EchoClient: connecting to 127.0.0.1 port ${port}`,
+      "EchoClient: sending b'This is the message. '",
+      "EchoClient: sending b'It will be sent '",
+      "EchoClient: sending b'in parts.'",
+    ])
+    const received = lines
+      .filter((l) => l.startsWith('EchoClient: received b'))
+      .map((l) => l.slice("EchoClient: received b'".length, -1))
+      .join('')
+    expect(received).toBe('This is the message. It will be sent in parts.')
+    expect(lines.slice(-2)).toEqual(['EchoClient: received EOF', 'main: closing event loop'])
+  })
+
+  it('streams standard input through the server and the echo to standard output (--stdin)', async () => {
+    const port = await echoServer()
+    const input = randomBytes(8 * 1024 * 1024)
+    const { code, stdout, stderr } = await runNode(
+      [clientBin, '--host', '127.0.0.1', '--port', String(port), '--stdin', '--log-level', 'info'],
+      input,
+    )
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout.length).toBe(input.length)
+    expect(sha256(stdout)).toBe(sha256(input))
+  })
+
+  it('exits 1 with one line when the connection is refused', async () => {
+    const probe = createServer().listen(0, '127.0.0.1')
+    await once(probe, 'listening')
+    const address = probe.address()
+    const port = typeof address === 'object' && address != null ? address.port : 0
+    probe.close()
+    await once(probe, 'close')
+    const { code, stderr } = await runNode([
+      clientBin,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toBe(
+      `main: waiting for client to complete\nerror: cannot connect to 127.0.0.1 port ${port}: connection refused (ECONNREFUSED)\n`,
+    )
+  })
+
+  it('exits 1 when the echo does not match (a server that changes a byte)', async () => {
+    const liar = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('data', (chunk: Buffer) =>
+        socket.write(Buffer.from(chunk.toString().toUpperCase())),
+      )
+      socket.on('end', () => socket.end())
+    })
+    liar.listen(0, '127.0.0.1')
+    await once(liar, 'listening')
+    const address = liar.address()
+    const port = typeof address === 'object' && address != null ? address.port : 0
+    const { code, stderr } = await runNode([
+      clientBin,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      'abc',
+    ])
+    liar.close()
+    expect(code).toBe(1)
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe(
+      'error: echo mismatch: the 3 bytes received differ from those sent',
+    )
+  })
+
+  it('exits 1 after --timeout when the server never answers', async () => {
+    const mute = createServer({ allowHalfOpen: true }, (socket) => socket.pause())
+    mute.listen(0, '127.0.0.1')
+    await once(mute, 'listening')
+    const address = mute.address()
+    const port = typeof address === 'object' && address != null ? address.port : 0
+    const { code, stderr } = await runNode([
+      clientBin,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--timeout',
+      '0.5',
+    ])
+    mute.close()
+    expect(code).toBe(1)
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('error: timed out after 0.5 seconds')
+  })
+
+  it.each([
+    [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
+    [['--port', 'Infinity'], 'error: --port must be a port number from 1 to 65535, got "Infinity"'],
+    [['--stdin', 'hello'], 'error: --stdin cannot be mixed with messages'],
+    [['--wat'], "error: Unknown option '--wat'"],
+  ])('refuses %j: exit 2, one line and the usage, no connection attempt', async (args, line) => {
+    const { code, stderr } = await runNode([clientBin, ...args])
+    expect(code).toBe(2)
+    expect(stderr.split('\n').slice(0, 2)).toEqual([
+      line,
+      'usage: echo-client [options] [MESSAGE ...]',
+    ])
+    expect(stderr).not.toContain('waiting for client')
+  })
+})
