@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util'
+import {
+  parseCount,
+  parseHost,
+  parsePort,
+  parseSeconds,
+  usageErrorFrom,
+  UsageError,
+} from '@wirekit/app-support'
+import type { LoadOptions } from './load-options.ts'
+
+/** The load generator's usage. */
+export const USAGE = `usage: echo-bench --port PORT [options]
+
+A closed-loop echo load generator: each connection sends one message and waits for its whole echo
+before the next; every echo is checked byte-exact.
+
+options:
+  --host HOST           server host (default: 127.0.0.1)
+  --port PORT           server port (required)
+  --connections N       connections (default: 10)
+  --size BYTES          message size (default: 1024)
+  --duration SECONDS    how long to measure (default: 10)
+  --count N             measure N requests instead of a duration
+  --warmup SECONDS      load before measuring (default: 1)
+  --threads T           worker threads for the connections (default: 2)
+  --json                print one JSON object instead of the report
+  -h, --help            show this help
+`
+
+/** A checked command line. */
+export interface BenchConfig {
+  readonly help: boolean
+  readonly json: boolean
+  readonly load: LoadOptions
+}
+
+/**
+ * Checks the command line.
+ * @throws UsageError with one line saying what is wrong.
+ */
+export function parseBenchArgs(args: readonly string[]): BenchConfig {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        connections: { type: 'string' },
+        size: { type: 'string' },
+        duration: { type: 'string' },
+        count: { type: 'string' },
+        warmup: { type: 'string' },
+        threads: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }))
+  } catch (error) {
+    throw usageErrorFrom(error)
+  }
+  if (values.help === true) {
+    return { help: true, json: false, load: undefined as unknown as LoadOptions }
+  }
+  if (values.port === undefined) {
+    throw new UsageError('--port is required')
+  }
+  if (values.count !== undefined && values.duration !== undefined) {
+    throw new UsageError('--count and --duration cannot be used together')
+  }
+  return {
+    help: false,
+    json: values.json === true,
+    load: {
+      host: parseHost('--host', values.host ?? '127.0.0.1'),
+      port: parsePort('--port', values.port, false),
+      connections: parseCount('--connections', values.connections ?? '10'),
+      size: parseCount('--size', values.size ?? '1024'),
+      duration: parseSeconds('--duration', values.duration ?? '10', false),
+      count: values.count === undefined ? undefined : parseCount('--count', values.count),
+      warmup: parseSeconds('--warmup', values.warmup ?? '1', true),
+      threads: parseCount('--threads', values.threads ?? '2'),
+    },
+  }
+}

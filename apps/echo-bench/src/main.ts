@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { EXIT, runCli } from '@wirekit/app-support'
+import { parseBenchArgs, USAGE } from './cli.ts'
+import { runLoad } from './load-generator.ts'
+
+await runCli(USAGE, async () => {
+  const config = parseBenchArgs(process.argv.slice(2))
+  if (config.help) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  const { load } = config
+  const progress = process.stderr.isTTY
+    ? (seconds: number) => process.stderr.write(`\r  measuring... ${seconds.toFixed(0)} s`)
+    : undefined
+  const result = await runLoad(load, progress)
+  if (progress !== undefined) {
+    process.stderr.write('\r\x1b[K')
+  }
+  if (config.json) {
+    process.stdout.write(`${JSON.stringify({ options: load, ...result })}\n`)
+    return EXIT.ok
+  }
+  const { latency } = result
+  process.stdout.write(
+    [
+      `${load.connections} connections, ${load.size}-byte messages, ${result.seconds.toFixed(1)} s measured`,
+      `  requests/s  ${result.requestsPerSecond.toFixed(0)}`,
+      `  MiB/s       ${result.mibPerSecond.toFixed(1)}`,
+      `  latency µs  p50 ${latency.p50}  p90 ${latency.p90}  p99 ${latency.p99}  max ${latency.max}`,
+      `  generator   ${(result.generatorCpu * 100).toFixed(0)}% of a core`,
+      '',
+    ].join('\n'),
+  )
+  return EXIT.ok
+})

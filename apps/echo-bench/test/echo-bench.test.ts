@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const generator = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+const rawServer = fileURLToPath(new URL('../dist/raw-echo-server.js', import.meta.url))
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup()
+  }
+})
+
+async function run(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [generator, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const [code] = (await once(child, 'exit')) as [number | null]
+  return { code, stdout, stderr }
+}
+
+async function startRaw(): Promise<number> {
+  const child = spawn(process.execPath, [rawServer], { stdio: ['ignore', 'ignore', 'pipe'] })
+  cleanups.push(() => child.kill())
+  let log = ''
+  child.stderr.setEncoding('utf8')
+  for await (const chunk of child.stderr) {
+    log += chunk as string
+    const match = /port (\d+)/.exec(log)
+    if (match?.[1] !== undefined) {
+      return Number(match[1])
+    }
+  }
+  throw new Error('the raw server did not start')
+}
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  cleanups.push(() => server.close())
+  const address = server.address()
+  return typeof address === 'object' && address != null ? address.port : 0
+}
+
+describe('echo-bench load generator', () => {
+  it('measures exactly --count requests and reports them as one JSON object', async () => {
+    const port = await startRaw()
+    const { code, stdout } = await run([
+      '--port',
+      String(port),
+      '--count',
+      '500',
+      '--size',
+      '4096',
+      '--connections',
+      '4',
+      '--warmup',
+      '0',
+      '--json',
+    ])
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout) as Record<string, unknown> & {
+      latency: Record<string, unknown>
+    }
+    expect(result).toMatchObject({
+      requests: 500,
+      options: { port, size: 4096, connections: 4, count: 500 },
+    })
+    expect(Object.keys(result.latency)).toEqual(['p50', 'p90', 'p99', 'max'])
+    expect(
+      Object.values(result.latency).every((value) => typeof value === 'number' && value > 0),
+    ).toBe(true)
+    expect(result.requestsPerSecond).toBeGreaterThan(0)
+    expect(result.generatorCpu).toBeGreaterThan(0)
+  })
+
+  it('fails, without a figure, when the server corrupts an echo', async () => {
+    const corrupting = createServer((socket) => {
+      socket.on('error', () => undefined) // the generator hangs up on the mismatch
+      let sent = 0
+      socket.on('data', (chunk: Buffer) => {
+        const copy = Buffer.from(chunk)
+        sent += copy.length
+        if (sent > 20_000) {
+          copy[0] = (copy[0] ?? 0) ^ 0xff // one flipped byte, after a few good echoes
+        }
+        socket.write(copy)
+      })
+    })
+    const port = await listen(corrupting)
+    const { code, stdout, stderr } = await run([
+      '--port',
+      String(port),
+      '--count',
+      '1000',
+      '--warmup',
+      '0',
+      '--json',
+    ])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^error: echo mismatch at byte \d+ of a 1024-byte message\n$/)
+  })
+
+  it.each([
+    [[], 'error: --port is required'],
+    [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
+    [
+      ['--port', '80', '--count', '5', '--duration', '2'],
+      'error: --count and --duration cannot be used together',
+    ],
+    [
+      ['--port', '80', '--size', '0'],
+      'error: --size must be a whole number from 1 to 2147483647, got "0"',
+    ],
+  ])('refuses %j with one line and the usage, exit 2', async (args, line) => {
+    const { code, stderr } = await run(args)
+    expect(code).toBe(2)
+    expect(stderr.split('\n').slice(0, 2)).toEqual([
+      line,
+      'usage: echo-bench --port PORT [options]',
+    ])
+  })
+})
