@@ -40,11 +40,15 @@ export class EchoServer extends BufferedProtocol {
   override bufferUpdated(nbytes: number): void {
     const data = readBuffer.subarray(0, nbytes)
     const log = this.#log
-    // Formatting bytes costs more than echoing them: only when the line is written.
-    const shown = log?.enabled('debug') === true ? formatBytes(data) : ''
-    log?.debug(`received ${shown}`)
+    // The hot path: formatting bytes costs more than echoing them, so only when the lines show.
+    if (log?.enabled('debug') !== true) {
+      this.transport?.write(data)
+      return
+    }
+    const shown = formatBytes(data)
+    log.debug(`received ${shown}`)
     this.transport?.write(data)
-    log?.debug(`sent ${shown}`)
+    log.debug(`sent ${shown}`)
   }
 
   override eofReceived(): boolean {
