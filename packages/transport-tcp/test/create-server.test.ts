@@ -228,6 +228,18 @@ describe('createServer', () => {
     expect((await readAll(socket)).toString()).toBe('ok')
   })
 
+  it('fails with EADDRNOTAVAIL for an address this machine does not have, sending nothing', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): bind() refuses it locally, no packet leaves the machine.
+    const failure = await createServer(() => new Echo(), { host: '192.0.2.1', port: 0 }).catch(
+      (error: unknown) => error,
+    )
+    expect(failure).toBeInstanceOf(NetworkError)
+    expect(failure).toMatchObject({ code: 'EADDRNOTAVAIL', host: '192.0.2.1', port: 0 })
+    expect((failure as Error).message).toBe(
+      'cannot listen on 192.0.2.1 port 0: address not available (EADDRNOTAVAIL)',
+    )
+  })
+
   it.each([
     [{ port: -1 }, RangeError, /option port must be an integer from 0 to 65535, got -1/],
     [{ port: 65536 }, RangeError, /got 65536/],
