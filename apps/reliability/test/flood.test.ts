@@ -11,7 +11,11 @@ describe('scenario 9a: connection flood', () => {
   })
 
   it('fails against a server that ignores the limit', async () => {
-    const result = await runFlood(naiveTargets, { connects: 300, maxConnections: 100 })
+    const result = await runFlood(naiveTargets, {
+      connects: 300,
+      maxConnections: 100,
+      closeWaitMs: 2000,
+    })
     expect(failedChecks(result).map((check) => check.name)).toContain(
       'the excess (200) was closed at once',
     )

@@ -10,6 +10,8 @@ export interface FloodParams {
   readonly connects: number
   /** The server's `--max-connections`. */
   readonly maxConnections?: number
+  /** How long to wait for the excess to be closed. */
+  readonly closeWaitMs?: number
 }
 
 interface Attempt {
@@ -44,7 +46,7 @@ export async function runFlood(targets: Targets, params: FloodParams): Promise<S
       )
       const failedConnects = settled.length - attempts.length
       const excess = params.connects - limit
-      const deadline = performance.now() + 10_000
+      const deadline = performance.now() + (params.closeWaitMs ?? 10_000)
       const closedCount = (): number =>
         attempts.filter(({ receiver }) => receiver.closedAt != null).length + failedConnects
       while (closedCount() < excess && performance.now() < deadline) {
