@@ -42,9 +42,9 @@ export interface BaseTransport<TExtraInfo extends ExtraInfo = ExtraInfo> {
   /** `true` once the transport is closing or closed (after `close()`, `abort()` or a loss). */
   isClosing(): boolean
   /**
-   * Returns optional information about the connection.
-   * @param name - A known key (`peername`, `sockname`, `socket`) or any other string.
-   * @param defaultValue - What to return when the transport has no such information.
+   * Returns optional information about the connection: `undefined` when there is none (the other
+   * overloads take a default).
+   * @param name - A known key: `peername`, `sockname` or `socket`.
    * @example
    * ```ts
    * const peer = transport.getExtraInfo('peername')
@@ -52,12 +52,20 @@ export interface BaseTransport<TExtraInfo extends ExtraInfo = ExtraInfo> {
    * ```
    */
   getExtraInfo<TKey extends keyof TExtraInfo>(name: TKey): TExtraInfo[TKey] | undefined
-  /** {@inheritDoc BaseTransport.(getExtraInfo:1)} */
+  /**
+   * Returns optional information about the connection, or `defaultValue` when there is none.
+   * @param name - A known key (`peername`, `sockname`, `socket`).
+   * @param defaultValue - What to return when the transport has no such information.
+   */
   getExtraInfo<TKey extends keyof TExtraInfo, TDefault>(
     name: TKey,
     defaultValue: TDefault,
   ): TExtraInfo[TKey] | TDefault
-  /** {@inheritDoc BaseTransport.(getExtraInfo:1)} */
+  /**
+   * Returns information under a key this transport may not know, or `defaultValue`.
+   * @param name - Any key, such as a transport-specific one.
+   * @param defaultValue - What to return when the transport has no such information.
+   */
   getExtraInfo(name: string, defaultValue?: unknown): unknown
   /**
    * Hands the connection to another protocol: later callbacks go to it. `connectionMade` is not

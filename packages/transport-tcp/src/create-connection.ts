@@ -91,7 +91,7 @@ function connectSocket(
  * the promise resolves.
  *
  * @throws TypeError or RangeError (rejected) for an invalid option, naming it.
- * @throws {@link NetworkError} when the connection cannot be made: it keeps Node's `code`
+ * @throws `NetworkError` (from `@wirekit/protocol-core`) when the connection cannot be made: it keeps Node's `code`
  *   (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, ...) and names host and port. `connectionMade` is
  *   never called then.
  * @example

@@ -18,7 +18,7 @@ const DEFAULT_BACKLOG = 511
  *
  * @returns The server, once it listens on every address.
  * @throws TypeError or RangeError (synchronously rejected) for an invalid option, naming it.
- * @throws {@link NetworkError} when resolving or listening fails (`EADDRINUSE`, `EACCES`,
+ * @throws `NetworkError` (from `@wirekit/protocol-core`) when resolving or listening fails (`EADDRINUSE`, `EACCES`,
  *   `EADDRNOTAVAIL`, `ENOTFOUND`, ...), naming host and port; nothing is left listening.
  * @example
  * ```ts

@@ -5,7 +5,7 @@ import type { ResolvedSocketOptions } from './socket-options.ts'
 import { TCPTransport, type TransportHooks } from './tcp-transport.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
-/** A listening TCP server: a {@link Server} plus its counters. */
+/** A listening TCP server: protocol-core's `Server` plus its counters. */
 export interface TCPServer extends Server {
   /** The number of connections open now. */
   readonly connectionCount: number

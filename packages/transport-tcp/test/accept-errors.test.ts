@@ -74,7 +74,9 @@ describe('accept errors (EMFILE)', () => {
     expect(cpuSeconds(child.pid ?? 0) - before).toBeLessThan(0.3)
     expect(child.exitCode).toBeNull()
     // Whatever reaches the server's error listener is reported once per second at most.
-    expect(stderr.filter((l) => l.includes('accepting a connection failed')).length).toBeLessThanOrEqual(3)
+    expect(
+      stderr.filter((l) => l.includes('accepting a connection failed')).length,
+    ).toBeLessThanOrEqual(3)
     expect(stderr.join('\n')).not.toMatch(/\n\s+at /) // no stack trace
 
     for (const socket of held.splice(0)) {
