@@ -51,6 +51,15 @@ async function measure(spec: ServerSpec, size: number, plan: BenchPlan): Promise
   }
 }
 
+/** The findings written by hand next to the figures (profiles, reasons), when there are any. */
+function handWrittenNotes(): string {
+  try {
+    return readFileSync(`${docs}benchmarks/notes.md`, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 function machine(): string[] {
   const model =
     /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU'
@@ -156,6 +165,7 @@ await runCli(BENCH_USAGE, async () => {
     '',
     targets(series, memory, plan.sizes),
     '',
+    handWrittenNotes(),
   ].join('\n')
   process.stdout.write(report)
   if (plan.write) {
