@@ -24,7 +24,7 @@ import {
 } from './socket-events.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
 import { checkBytes } from './validate-options.ts'
-import { settleStaging, stageCopy, STAGING_SIZE } from './write-staging.ts'
+import { SocketWriter } from './socket-writer.ts'
 
 /** asyncio warns about writes after a loss from the fifth one; so do we, once. */
 const DROPPED_WRITES_BEFORE_WARNING = 5
@@ -71,6 +71,7 @@ export class TCPTransport
   readonly #socket: Socket
   readonly #hooks: TransportHooks
   readonly #flow: WriteFlowControl
+  readonly #writer: SocketWriter
   /** Who the connection is with, for messages: `127.0.0.1 port 52100`. */
   readonly #peer: string | undefined
   #protocol!: AnyProtocol
@@ -92,6 +93,7 @@ export class TCPTransport
     this.#hooks = hooks
     this.setProtocol(protocol)
     this.#flow = new WriteFlowControl(this)
+    this.#writer = new SocketWriter(socket)
     if (hooks.writeBufferLimits !== undefined) {
       this.#flow.setLimits(hooks.writeBufferLimits, 0)
     }
@@ -211,15 +213,8 @@ export class TCPTransport
       this.#dropWrite()
       return
     }
-    const socket = this.#socket
-    if (!this.#writePending() && data.byteLength <= STAGING_SIZE) {
-      socket.write(stageCopy(data), this.#onChunkWritten)
-      settleStaging(this.#writePending())
-    } else {
-      // Queued behind a pending write, or large: the copy waits in the socket's buffer.
-      socket.write(Buffer.from(data), this.#onChunkWritten)
-    }
-    this.#flow.update(socket.writableLength)
+    this.#writer.write(data, this.#onChunkWritten)
+    this.#flow.update(this.#socket.writableLength)
   }
 
   writeLines(chunks: Iterable<Uint8Array>): void {
@@ -230,30 +225,17 @@ export class TCPTransport
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
     }
-    const socket = this.#socket
-    const staged = !this.#writePending()
-    // Corked, the chunks leave in one writev system call.
-    socket.cork()
-    try {
-      for (const chunk of list) {
-        if (chunk.byteLength === 0) {
-          continue
-        }
-        if (this.#closing) {
-          this.#dropWrite()
-          continue
-        }
-        const copy =
-          staged && chunk.byteLength <= STAGING_SIZE ? stageCopy(chunk) : Buffer.from(chunk)
-        socket.write(copy, this.#onChunkWritten)
-      }
-    } finally {
-      socket.uncork()
-      if (staged) {
-        settleStaging(this.#writePending())
-      }
+    const chunksWithBytes = list.filter((chunk) => chunk.byteLength > 0)
+    if (this.#closing) {
+      chunksWithBytes.forEach(() => {
+        this.#dropWrite()
+      })
+      return
     }
-    this.#flow.update(socket.writableLength)
+    if (chunksWithBytes.length > 0) {
+      this.#writer.writeAll(chunksWithBytes, this.#onChunkWritten)
+      this.#flow.update(this.#socket.writableLength)
+    }
   }
 
   writeEof(): void {
@@ -387,6 +369,7 @@ export class TCPTransport
 
   /** Passed to every socket write: the one closure a transport needs, since Node calls it bare. */
   readonly #onChunkWritten = (): void => {
+    this.#writer.completed()
     // An aborted or failed socket drops its buffer: that is no reason to resume writing.
     if (!this.#lost && !this.#socket.destroyed) {
       this.#flow.update(this.#socket.writableLength)
@@ -453,11 +436,6 @@ export class TCPTransport
         return
       }
     }
-  }
-
-  /** `true` while the socket holds written bytes the kernel has not taken yet. */
-  #writePending(): boolean {
-    return this.#socket.writableLength > 0
   }
 
   /**

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
+import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Transport } from '@wirekit/protocol-core'
 import { createServer } from '../src/index.ts'
@@ -16,8 +17,16 @@ function random(seed: number): () => number {
   }
 }
 
-describe('TCP transport: the shared write copy', () => {
-  it('keeps every pending write intact while other writes, on this and other connections, reuse memory', async () => {
+interface Peer {
+  readonly socket: Socket
+  readonly transport: Transport
+  readonly sent: Hash
+  size: number
+  received?: Promise<Buffer>
+}
+
+describe('TCP transport: the reused write copies', () => {
+  it('keep every pending write intact while other writes, on this and other connections, reuse memory', async () => {
     const protocols: Recorder[] = []
     const server = await createServer(
       () => {
@@ -32,45 +41,70 @@ describe('TCP transport: the shared write copy', () => {
       s.abortClients()
       await s.waitClosed()
     })
-    const stalled = cleanup.add(await rawClient(server), (s) => s.destroy())
-    const reading = cleanup.add(await rawClient(server), (s) => s.destroy())
-    stalled.pause()
-    await expect.poll(() => protocols.length).toBe(2)
-    const [toStalled, toReading] = protocols.map((p) => p.transport) as [Transport, Transport]
-    const receivedByStalled = readAll(stalled)
-    stalled.pause()
-    const receivedByReading = readAll(reading)
+    // Two peers that read nothing until the end (their writes stay pending and borrow staging
+    // buffers) and one that reads all along (its writes leave at once and reuse them).
+    const sockets = [await rawClient(server), await rawClient(server), await rawClient(server)]
+    sockets[0]?.pause()
+    sockets[1]?.pause()
+    sockets.forEach((socket) => cleanup.add(socket, (s) => s.destroy()))
+    await expect.poll(() => protocols.length).toBe(3)
+    const peers: Peer[] = sockets.map((socket, i) => {
+      const transport = protocols[i]?.transport
+      if (transport === undefined) {
+        throw new Error('connectionMade gave no transport')
+      }
+      return { socket, transport, sent: createHash('sha256'), size: 0 }
+    })
+    const [stalledA, stalledB, reading] = peers as [Peer, Peer, Peer]
+    reading.received = readAll(reading.socket)
 
-    // One source array, refilled before every write: a copy that is reused too early shows.
+    // One source array, refilled before every write: a copy reused too early shows.
     const source = new Uint8Array(64 * 1024)
     const next = random(42)
-    const sent = { stalled: createHash('sha256'), reading: createHash('sha256') }
-    const sizes = { stalled: 0, reading: 0 }
-    for (let i = 0; i < 600; i++) {
+    let round = 0
+    const write = (peer: Peer): void => {
       const size = 1 + Math.floor(next() * source.length)
-      source.fill(i % 251, 0, size)
+      source.fill(round++ % 251, 0, size)
       const chunk = source.subarray(0, size)
-      const [transport, key] =
-        i % 2 === 0 ? [toStalled, 'stalled' as const] : [toReading, 'reading' as const]
-      if (i % 7 === 0) {
-        transport.writeLines([chunk.subarray(0, size >> 1), chunk.subarray(size >> 1)])
+      if (round % 7 === 0) {
+        peer.transport.writeLines([chunk.subarray(0, size >> 1), chunk.subarray(size >> 1)])
       } else {
-        transport.write(chunk)
+        peer.transport.write(chunk)
       }
-      sent[key].update(chunk)
-      sizes[key] += size
-      if (i % 50 === 0) {
-        await new Promise((resolve) => setImmediate(resolve))
+      peer.sent.update(chunk)
+      peer.size += size
+    }
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+    // A stalls first; after a turn (completion callbacks run), B stalls; the reader goes on.
+    for (const stalled of [stalledA, stalledB]) {
+      for (let i = 0; i < 300 && stalled.transport.getWriteBufferSize() === 0; i++) {
+        // Two writes in one turn: the first one's completion is reported after the second pends.
+        write(stalled)
+        write(stalled)
+        write(reading)
+        await turn()
+      }
+      expect(stalled.transport.getWriteBufferSize()).toBeGreaterThan(0)
+      for (let i = 0; i < 40; i++) {
+        write(stalled)
+        write(reading)
+        if (i % 10 === 0) {
+          await turn()
+        }
       }
     }
-    expect(toStalled.getWriteBufferSize()).toBeGreaterThan(0)
-    toStalled.close()
-    toReading.close()
-    stalled.resume()
-    const [fromStalled, fromReading] = await Promise.all([receivedByStalled, receivedByReading])
-    expect(fromStalled.length).toBe(sizes.stalled)
-    expect(fromReading.length).toBe(sizes.reading)
-    expect(createHash('sha256').update(fromStalled).digest('hex')).toBe(sent.stalled.digest('hex'))
-    expect(createHash('sha256').update(fromReading).digest('hex')).toBe(sent.reading.digest('hex'))
+    const received = peers.map((peer) => {
+      peer.transport.close()
+      return peer.received ?? readAll(peer.socket)
+    })
+    for (const [i, peer] of peers.entries()) {
+      const bytes = await received[i]
+      expect(bytes?.length).toBe(peer.size)
+      expect(
+        createHash('sha256')
+          .update(bytes ?? Buffer.alloc(0))
+          .digest('hex'),
+      ).toBe(peer.sent.digest('hex'))
+    }
   })
 })
