@@ -16,3 +16,7 @@
 export { FrameTooLongError } from './errors.ts'
 export { LineProtocol, type LineProtocolOptions } from './line-protocol.ts'
 export type { OverflowPolicy } from './options.ts'
+export {
+  LengthPrefixedProtocol,
+  type LengthPrefixedProtocolOptions,
+} from './length-prefixed-protocol.ts'
