@@ -72,6 +72,23 @@ describe('LineProtocol', () => {
     )
   })
 
+  it('discards long lines the same way for any chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', '\r', '\n') }), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (parts, cuts) => {
+          const s = parts.join('')
+          const options = { maxLength: 3, onTooLong: 'discard' } as const
+          const whole = feed(options, [s]).p
+          const chunked = feed(options, split(s, cuts)).p
+          expect(chunked.lines).toEqual(whole.lines)
+          expect(chunked.errors.length).toBe(whole.errors.length)
+        },
+      ),
+    )
+  })
+
   it('accepts a line of exactly maxLength with a split delimiter, refuses one byte more', () => {
     for (const onTooLong of ['close', 'discard'] as const) {
       const ok = feed({ maxLength: 4, onTooLong }, ['abcd\r', '\nz\r\n'])
