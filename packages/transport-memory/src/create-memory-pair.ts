@@ -79,11 +79,12 @@ export function createMemoryPair<TClient extends AnyProtocol, TServer extends An
   }
   const toServer = new Pipe()
   const toClient = new Pipe()
-  let link: MemoryLink | undefined
+  // The transports wake the pump, which needs the transports: it is made right after them.
+  const pump: { link?: MemoryLink } = {}
   const hooks = {
     onError: options.onError ?? printError,
     onWarning: options.onWarning ?? emitWarning,
-    wake: () => link?.wake(),
+    wake: () => pump.link?.wake(),
   }
   const serverProtocol = serverFactory()
   const clientProtocol = clientFactory()
@@ -102,7 +103,7 @@ export function createMemoryPair<TClient extends AnyProtocol, TServer extends An
     options.writeBufferLimits,
   )
   const created = new MemoryLink(options, { client, server, toServer, toClient })
-  link = created
+  pump.link = created
   server.start()
   client.start()
   created.wake()

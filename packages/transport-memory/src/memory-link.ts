@@ -59,6 +59,11 @@ export class MemoryLink {
     this.#random = options.rechunk === undefined ? undefined : seededRandom(options.rechunk.seed)
   }
 
+  /** Read through a method: a reset can happen inside any callback a delivery makes. */
+  #isBroken(): boolean {
+    return this.#broken
+  }
+
   /** `true` once both transports have called `connectionLost`. */
   get done(): boolean {
     return this.#transports.every((transport) => transport.lost)
@@ -146,7 +151,7 @@ export class MemoryLink {
     }
     let progress = false
     let budget = this.#options.maxBytesPerStep ?? Infinity
-    while (budget > 0 && pipe.size > 0 && reader.accepting && !this.#broken) {
+    while (budget > 0 && pipe.size > 0 && reader.accepting && !this.#isBroken()) {
       const allowed = this.#allowedBeforeFault(direction)
       if (allowed === 0) {
         progress = true
@@ -165,10 +170,10 @@ export class MemoryLink {
       this.#deliveredTotal += taken
       progress = true
     }
-    if (!this.#broken) {
+    if (!this.#isBroken()) {
       this.#allowedBeforeFault(direction)
     }
-    if (pipe.eofDue && reader.accepting && !this.#broken) {
+    if (pipe.eofDue && reader.accepting && !this.#isBroken()) {
       pipe.markEofDelivered()
       reader.receiveEof()
       progress = true

@@ -35,7 +35,7 @@ export function checkOptions(options: MemoryPairOptions): void {
   checkCount('maxBytesPerStep', options.maxBytesPerStep, 1, true)
   checkCount('resetAfterBytes', options.resetAfterBytes, 0, false)
   if (options.earlyEof !== undefined) {
-    const { to, afterBytes } = options.earlyEof
+    const { to, afterBytes } = options.earlyEof as { to: unknown; afterBytes: unknown }
     if (to !== 'client' && to !== 'server') {
       throw new RangeError(`option earlyEof.to must be 'client' or 'server', got ${String(to)}`)
     }

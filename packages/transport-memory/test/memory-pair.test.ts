@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { createMemoryPair } from '../src/index.ts'
+import { createMemoryPair, type MemoryPair } from '../src/index.ts'
 import { bytes, Log } from './recorder.ts'
 
 describe('memory pair: the explicit pump', () => {
   it('calls connectionMade on the server, then the client, before returning; delivers nothing until a step', () => {
     const order: string[] = []
     class Named extends Log {
-      constructor(readonly name: string) {
+      readonly name: string
+      constructor(name: string) {
         super()
+        this.name = name
       }
       override connectionMade(transport: Parameters<Log['connectionMade']>[0]): void {
         super.connectionMade(transport)
@@ -79,17 +81,18 @@ describe('memory pair: the explicit pump', () => {
 
   it('refuses step() from inside a callback: the error is the callback’s, and it is contained', () => {
     const errors: Error[] = []
-    let pair: ReturnType<typeof createMemoryPair<Log, Log>> | undefined
+    const held: { pair?: MemoryPair<Log, Log> } = {}
     class Reentrant extends Log {
       override dataReceived(): void {
-        pair?.step()
+        held.pair?.step()
       }
     }
-    pair = createMemoryPair(
+    const pair = createMemoryPair(
       () => new Log(),
       () => new Reentrant(),
       { onError: (error) => errors.push(error) },
     )
+    held.pair = pair
     pair.client.transport.write(bytes('x'))
     pair.flush()
     expect(errors).toHaveLength(1)
