@@ -1,11 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { clientBin, runNode, serverBin, start, waitForLine, type Started } from './apps.ts'
 
 const running: Started[] = []
+const closers: (() => void)[] = []
 afterEach(async () => {
+  for (const close of closers.splice(0)) {
+    close()
+  }
   for (const process of running.splice(0)) {
     process.kill()
     await process.finished
@@ -19,6 +23,15 @@ async function echoServer(): Promise<number> {
 }
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex')
+
+/** Starts a plain node:net server on 127.0.0.1, port 0, closed after the test; gives its port. */
+async function listenLocal(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  closers.push(() => server.close())
+  const address = server.address()
+  return typeof address === 'object' && address != null ? address.port : 0
+}
 
 describe('echo-client (built, against the built echo-server)', () => {
   it("runs the seed's exchange and logs the seed's lines; exit 0", async () => {
@@ -87,10 +100,7 @@ describe('echo-client (built, against the built echo-server)', () => {
       )
       socket.on('end', () => socket.end())
     })
-    liar.listen(0, '127.0.0.1')
-    await once(liar, 'listening')
-    const address = liar.address()
-    const port = typeof address === 'object' && address != null ? address.port : 0
+    const port = await listenLocal(liar)
     const { code, stderr } = await runNode([
       clientBin,
       '--host',
@@ -99,7 +109,6 @@ describe('echo-client (built, against the built echo-server)', () => {
       String(port),
       'abc',
     ])
-    liar.close()
     expect(code).toBe(1)
     expect(stderr.trimEnd().split('\n').at(-1)).toBe(
       'error: echo mismatch: the 3 bytes received differ from those sent',
@@ -108,10 +117,7 @@ describe('echo-client (built, against the built echo-server)', () => {
 
   it('exits 1 after --timeout when the server never answers', async () => {
     const mute = createServer({ allowHalfOpen: true }, (socket) => socket.pause())
-    mute.listen(0, '127.0.0.1')
-    await once(mute, 'listening')
-    const address = mute.address()
-    const port = typeof address === 'object' && address != null ? address.port : 0
+    const port = await listenLocal(mute)
     const { code, stderr } = await runNode([
       clientBin,
       '--host',
@@ -121,7 +127,6 @@ describe('echo-client (built, against the built echo-server)', () => {
       '--timeout',
       '0.5',
     ])
-    mute.close()
     expect(code).toBe(1)
     expect(stderr.trimEnd().split('\n').at(-1)).toBe('error: timed out after 0.5 seconds')
   })

@@ -94,6 +94,16 @@ describe('echo-server (built, run as a user would)', () => {
     expect(longest).toBeLessThan(400)
   })
 
+  it('keeps the debug log bounded: 32 MiB through the server log well under 1% of it', async () => {
+    const server = await start(['--host', '127.0.0.1', '--port', '0'])
+    const payload = Buffer.alloc(32 * 1024 * 1024, 0x5a)
+    expect((await exchange(server.port, payload)).length).toBe(payload.length)
+    await expect.poll(() => server.log()).toMatch(/closing\n$/)
+    const log = server.log()
+    expect(log.length).toBeLessThan(payload.length / 100)
+    expect(Math.max(...log.split('\n').map((line) => line.length))).toBeLessThan(400)
+  })
+
   it('exits 1 with one line when the port is taken, leaving the other server serving', async () => {
     const first = await start(['--host', '127.0.0.1', '--port', '0'])
     const { code, stderr } = await run([

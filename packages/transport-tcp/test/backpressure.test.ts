@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Transport } from '@wirekit/protocol-core'
-import { createServer } from '../src/index.ts'
-import { Cleanup, rawClient, readAll, Recorder } from './helpers.ts'
+import { Cleanup, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -14,20 +13,7 @@ async function stalledPeer(): Promise<{
   protocol: Recorder
   drain: () => Promise<Buffer>
 }> {
-  const protocols: Recorder[] = []
-  const server = await createServer(
-    () => {
-      const recorder = new Recorder()
-      protocols.push(recorder)
-      return recorder
-    },
-    { host: '127.0.0.1', port: 0 },
-  )
-  cleanup.add(server, async (s) => {
-    s.close()
-    s.abortClients()
-    await s.waitClosed()
-  })
+  const { server, protocols } = await serveCollecting(cleanup, () => new Recorder())
   const socket = cleanup.add(await rawClient(server), (s) => s.destroy())
   socket.pause()
   await expect.poll(() => protocols.length).toBe(1)

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
-import { Protocol, type Transport } from '@wirekit/protocol-core'
-import type { TCPServer } from '../src/index.ts'
+import { Protocol, type AnyProtocol, type Transport } from '@wirekit/protocol-core'
+import { createServer, type TCPServer, type TCPServerOptions } from '../src/index.ts'
 
 /** One callback as a protocol saw it. */
 export type Event =
@@ -150,4 +150,30 @@ export class Cleanup {
       await step()
     }
   }
+}
+
+/**
+ * A server on 127.0.0.1, port 0, whose connections get their protocols from `make`; `protocols`
+ * lists them in the order they were made. `cleanup` closes the server and aborts its clients.
+ */
+export async function serveCollecting<TProtocol extends AnyProtocol>(
+  cleanup: Cleanup,
+  make: () => TProtocol,
+  options: TCPServerOptions = {},
+): Promise<{ server: TCPServer; protocols: TProtocol[] }> {
+  const protocols: TProtocol[] = []
+  const server = await createServer(
+    () => {
+      const protocol = make()
+      protocols.push(protocol)
+      return protocol
+    },
+    { host: '127.0.0.1', port: 0, ...options },
+  )
+  cleanup.add(server, async (s) => {
+    s.close()
+    s.abortClients()
+    await s.waitClosed()
+  })
+  return { server, protocols }
 }

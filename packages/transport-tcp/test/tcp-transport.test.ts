@@ -9,7 +9,7 @@ import {
   type Transport,
 } from '@wirekit/protocol-core'
 import { createServer, type TCPServer, type TCPServerOptions } from '../src/index.ts'
-import { Cleanup, ended, rawClient, readAll, Recorder } from './helpers.ts'
+import { Cleanup, ended, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -21,20 +21,7 @@ async function accept<TProtocol extends Recorder>(
   make: () => TProtocol,
   options: TCPServerOptions = {},
 ): Promise<{ server: TCPServer; socket: Socket; protocol: TProtocol }> {
-  const protocols: TProtocol[] = []
-  const server = await createServer(
-    () => {
-      const protocol = make()
-      protocols.push(protocol)
-      return protocol
-    },
-    { host: '127.0.0.1', port: 0, ...options },
-  )
-  cleanup.add(server, async (s) => {
-    s.close()
-    s.abortClients()
-    await s.waitClosed()
-  })
+  const { server, protocols } = await serveCollecting(cleanup, make, options)
   const socket = cleanup.add(await rawClient(server), (s) => s.destroy())
   await expect.poll(() => protocols.length).toBe(1)
   const [protocol] = protocols as [TProtocol]

@@ -2,8 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Transport } from '@wirekit/protocol-core'
-import { createServer } from '../src/index.ts'
-import { Cleanup, rawClient, readAll, Recorder } from './helpers.ts'
+import { Cleanup, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -27,20 +26,7 @@ interface Peer {
 
 describe('TCP transport: the reused write copies', () => {
   it('keep every pending write intact while other writes, on this and other connections, reuse memory', async () => {
-    const protocols: Recorder[] = []
-    const server = await createServer(
-      () => {
-        const recorder = new Recorder()
-        protocols.push(recorder)
-        return recorder
-      },
-      { host: '127.0.0.1', port: 0 },
-    )
-    cleanup.add(server, async (s) => {
-      s.close()
-      s.abortClients()
-      await s.waitClosed()
-    })
+    const { server, protocols } = await serveCollecting(cleanup, () => new Recorder())
     // Two peers that read nothing until the end (their writes stay pending and borrow staging
     // buffers) and one that reads all along (its writes leave at once and reuse them).
     const sockets = [await rawClient(server), await rawClient(server), await rawClient(server)]
