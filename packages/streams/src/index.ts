@@ -43,9 +43,10 @@ export {
   type ListenFunction,
   type OpenConnectionOptions,
   type StartServerOptions,
+  type StreamPair,
   type StreamReaderOptions,
 } from './options.ts'
-export { openConnection, type StreamPair } from './open-connection.ts'
+export { openConnection } from './open-connection.ts'
 export { startServer } from './start-server.ts'
 export { StreamReader } from './stream-reader.ts'
 export {

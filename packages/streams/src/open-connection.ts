@@ -1,15 +1,5 @@
-import type { ConnectFunction, OpenConnectionOptions } from './options.ts'
-import type { StreamReader } from './stream-reader.ts'
+import type { ConnectFunction, OpenConnectionOptions, StreamPair } from './options.ts'
 import { StreamReaderProtocol } from './stream-reader-protocol.ts'
-import type { StreamWriter } from './stream-writer.ts'
-
-/** The two sides of a connection, as {@link openConnection} gives them. */
-export interface StreamPair {
-  /** Reads what the peer sends. */
-  readonly reader: StreamReader
-  /** Sends to the peer. */
-  readonly writer: StreamWriter
-}
 
 /**
  * Opens a connection and returns its reader and writer (asyncio's `open_connection`).

@@ -21,6 +21,14 @@ export function resolveLimit(limit: unknown): number {
   return limit
 }
 
+/** The two sides of a connection, as `openConnection()` gives them. */
+export interface StreamPair {
+  /** Reads what the peer sends. */
+  readonly reader: StreamReader
+  /** Sends to the peer. */
+  readonly writer: StreamWriter
+}
+
 /** Options of a {@link StreamReader}. */
 export interface StreamReaderOptions {
   /**

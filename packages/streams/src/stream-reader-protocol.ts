@@ -1,7 +1,7 @@
 import type { StreamProtocolCallbacks, Transport } from '@wirekit/protocol-core'
 import { printHandlerError } from './default-handlers.ts'
 import { ConnectionLostError } from './errors.ts'
-import type { ClientConnectedHandler, StreamReaderOptions } from './options.ts'
+import type { ClientConnectedHandler, StreamPair, StreamReaderOptions } from './options.ts'
 import { StreamReader } from './stream-reader.ts'
 import { StreamWriter } from './stream-writer.ts'
 
@@ -77,7 +77,7 @@ export class StreamReaderProtocol implements StreamProtocolCallbacks {
    * The reader and the writer.
    * @throws Error before `connectionMade`.
    */
-  streams(): { reader: StreamReader; writer: StreamWriter } {
+  streams(): StreamPair {
     if (this.#writer === undefined) {
       throw new Error('streams() called before the connection was made')
     }
