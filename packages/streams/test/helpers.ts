@@ -152,13 +152,14 @@ export interface Harness {
   connect(options?: ConnectOptions): Promise<TestConnection>
 }
 
-function side(reader: StreamReader, writer: StreamWriter): Side {
+export function side(reader: StreamReader, writer: StreamWriter): Side {
   const transport = writer.transport
   return { reader, writer, transport, tap: transport.getProtocol() as Tap }
 }
 
 const openServers = new Set<TCPServer>()
 const openTransports = new Set<Transport>()
+const cleanups: (() => void)[] = []
 
 /** Aborts every connection and closes every server the harnesses made (for `afterEach`). */
 export async function closeAll(): Promise<void> {
@@ -166,6 +167,9 @@ export async function closeAll(): Promise<void> {
     transport.abort()
   }
   openTransports.clear()
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup()
+  }
   const servers = [...openServers]
   openServers.clear()
   for (const server of servers) {
@@ -241,8 +245,25 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
+const resets = new WeakMap<Transport, () => void>()
+
+/** Tells {@link resetConnection} how to reset a connection of a transport without sockets. */
+export function registerReset(transport: Transport, reset: () => void): void {
+  resets.set(transport, reset)
+}
+
 /** Resets the connection under `side` (a TCP RST): the peer's transport is lost with ECONNRESET. */
 export function resetConnection(side: Side): void {
+  const reset = resets.get(side.transport)
+  if (reset !== undefined) {
+    reset()
+    return
+  }
   const socket = side.transport.getExtraInfo('socket') as Socket
   socket.resetAndDestroy()
+}
+
+/** Registers a clean-up for {@link closeAll} to run. */
+export function onCloseAll(cleanup: () => void): void {
+  cleanups.push(cleanup)
 }
