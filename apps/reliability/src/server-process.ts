@@ -11,6 +11,11 @@ export interface ServerLaunch {
   readonly args: readonly string[]
   /** Raises the child's soft descriptor limit (`ulimit -n`) before it starts. */
   readonly fdLimit?: number
+  /**
+   * Lets {@link ServerProcess.collectGarbage} run a full collection in the child (preloads a
+   * SIGUSR2 handler under `--expose-gc`).
+   */
+  readonly collectableGarbage?: boolean
   /** Milliseconds to wait for the listening line. */
   readonly startTimeoutMs?: number
 }
@@ -24,6 +29,20 @@ export interface ProcessExit {
 /** The line the echo server prints on standard error once it listens. */
 const LISTENING = /starting up on (\S+) port (\d+)/
 
+/** The line the garbage-collection preload prints after each collection. */
+const COLLECTED = /^wirekit-reliability: garbage collected, heap (\d+) external (\d+)$/
+
+/** What V8 holds right after a full garbage collection, in bytes. */
+export interface HeapAfterCollection {
+  /** Live objects on the V8 heap (`heapUsed`). */
+  readonly heapUsed: number
+  /** Memory outside the heap owned by live objects, buffers included (`external`). */
+  readonly external: number
+}
+
+const COLLECT_GARBAGE_PRELOAD = new URL('../preload/collect-garbage-on-signal.mjs', import.meta.url)
+  .href
+
 /** Lines kept from the server's output; older ones are dropped (a flood must not fill memory). */
 const MAX_KEPT_LINES = 20_000
 
@@ -31,14 +50,20 @@ const MAX_KEPT_LINES = 20_000
  * Spawns a Node script with a descriptor limit raised through `sh -c 'ulimit -n N; exec ...'`
  * (exec keeps the pid, so `/proc/<pid>` is the script's own).
  */
-export function spawnNode(script: string, args: readonly string[], fdLimit?: number): ChildProcess {
+export function spawnNode(
+  script: string,
+  args: readonly string[],
+  fdLimit?: number,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
   const stdio: ['pipe', 'pipe', 'pipe'] = ['pipe', 'pipe', 'pipe']
+  const command = [...nodeArgs, script, ...args]
   if (fdLimit == null) {
-    return spawn(process.execPath, [script, ...args], { stdio })
+    return spawn(process.execPath, command, { stdio })
   }
   return spawn(
     'sh',
-    ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, script, ...args],
+    ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, ...command],
     { stdio },
   )
 }
@@ -61,6 +86,7 @@ export class ServerProcess {
   readonly lines: string[]
   readonly #exited: Promise<ProcessExit>
   readonly #countLines: () => number
+  readonly #collectedWaiters: ((heap: HeapAfterCollection) => void)[] = []
 
   private constructor(
     child: ChildProcess,
@@ -84,7 +110,9 @@ export class ServerProcess {
 
   /** Starts the server and resolves once it printed its listening line. */
   static async start(launch: ServerLaunch): Promise<ServerProcess> {
-    const child = spawnNode(launch.script, launch.args, launch.fdLimit)
+    const nodeArgs =
+      launch.collectableGarbage === true ? ['--expose-gc', '--import', COLLECT_GARBAGE_PRELOAD] : []
+    const child = spawnNode(launch.script, launch.args, launch.fdLimit, nodeArgs)
     const lines: string[] = []
     let total = 0
     const exited = once(child, 'exit').then(([code, signal]) => ({
@@ -95,7 +123,13 @@ export class ServerProcess {
     const listening = new Promise<{ host: string; port: number }>((resolve) => {
       resolveListening = resolve
     })
+    let onCollected = (_heap: HeapAfterCollection): void => undefined
     const keep = (line: string): void => {
+      const collected = COLLECTED.exec(line)
+      if (collected != null) {
+        onCollected({ heapUsed: Number(collected[1]), external: Number(collected[2]) })
+        return
+      }
       total += 1
       lines.push(line)
       if (lines.length > MAX_KEPT_LINES) {
@@ -129,7 +163,28 @@ export class ServerProcess {
       child.kill('SIGKILL')
       throw new Error(`${outcome.message}; output: ${lines.slice(-10).join(' | ')}`)
     }
-    return new ServerProcess(child, outcome.host, outcome.port, lines, exited, () => total)
+    const server = new ServerProcess(child, outcome.host, outcome.port, lines, exited, () => total)
+    onCollected = (heap) => server.#collectedWaiters.shift()?.(heap)
+    return server
+  }
+
+  /**
+   * Runs a full garbage collection in the server and resolves with the heap it left. Only for
+   * servers started with {@link ServerLaunch.collectableGarbage}.
+   */
+  async collectGarbage(timeoutMs = 10_000): Promise<HeapAfterCollection> {
+    const collected = new Promise<HeapAfterCollection>((resolve) => {
+      this.#collectedWaiters.push(resolve)
+    })
+    this.child.kill('SIGUSR2')
+    const outcome = await Promise.race([collected, this.waitExit(timeoutMs)])
+    if (outcome == null) {
+      throw new Error(`the server reported no garbage collection within ${timeoutMs} ms`)
+    }
+    if (!('heapUsed' in outcome)) {
+      throw new Error(`the server exited during a garbage collection (${describeExit(outcome)})`)
+    }
+    return outcome
   }
 
   /** The number of lines printed so far (also counting those dropped from {@link lines}). */

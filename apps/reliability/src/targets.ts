@@ -24,6 +24,8 @@ export const defaultTargets: Targets = {
 export interface StartOptions {
   readonly args?: readonly string[]
   readonly fdLimit?: number
+  /** Starts the server so that {@link ServerProcess.collectGarbage} works. */
+  readonly collectableGarbage?: boolean
 }
 
 /** Starts the echo server of `targets` on port 0 with `--log-level info` and `args`. */
@@ -41,6 +43,9 @@ export function startServer(targets: Targets, options: StartOptions = {}): Promi
       ...(targets.serverArgs ?? []),
     ],
     ...(options.fdLimit == null ? {} : { fdLimit: options.fdLimit }),
+    ...(options.collectableGarbage == null
+      ? {}
+      : { collectableGarbage: options.collectableGarbage }),
   })
 }
 
