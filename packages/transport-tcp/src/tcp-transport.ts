@@ -17,6 +17,7 @@ import {
 } from '@wirekit/protocol-core'
 import type { TCPExtraInfo } from './options.ts'
 import { READ_SIZE, sharedReadBuffer } from './read-buffer.ts'
+import { pendingConnectionError } from './reset-probe.ts'
 import {
   endAndNotifyWhenFlushed,
   routeSocketEvents,
@@ -315,6 +316,12 @@ export class TCPTransport
 
   handleEnd(): void {
     if (this.#closing) {
+      return
+    }
+    const reset = pendingConnectionError(this.#socket)
+    if (reset !== undefined) {
+      this.#error ??= reset
+      this.abort()
       return
     }
     let keepOpen: boolean

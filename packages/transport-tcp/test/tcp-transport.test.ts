@@ -402,6 +402,18 @@ describe('TCP transport: errors', () => {
     })
     expect(() => transport.write(bytes('after the reset'))).not.toThrow()
   })
+
+  it('reports a reset that comes right after a short read as ECONNRESET, not as EOF', async () => {
+    // libuv ends the stream without reading when POLLHUP follows a short read: without the
+    // transport's probe, this reset reached the protocol as eofReceived and a clean loss.
+    const { socket, protocol } = await accept(() => new Recorder())
+    socket.write(randomBytes(1024 * 1024))
+    await protocol.waitForBytes(1)
+    socket.resetAndDestroy()
+    await protocol.waitFor('connectionLost')
+    expect(protocol.names).not.toContain('eofReceived')
+    expect(protocol.lostError).toMatchObject({ code: 'ECONNRESET' })
+  })
 })
 
 describe('TCP transport: extra info and protocol', () => {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import type { TransportAddress } from '@wirekit/protocol-core'
+import type { ConnectionTracker } from '../open-connection.ts'
+import { RecordingProtocol } from '../recording-protocol.ts'
+import { bytes, text } from './text.ts'
+
+function expectAddress(value: TransportAddress | undefined): TransportAddress {
+  expect(value).toEqual({
+    address: expect.any(String) as unknown,
+    family: expect.any(String) as unknown,
+    port: expect.any(Number) as unknown,
+  })
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- checked just above
+  return value!
+}
+
+/** Registers the tests of `getExtraInfo` and `getProtocol`/`setProtocol`. */
+export function describeProtocolAndInfo(tracker: ConnectionTracker): void {
+  describe('getExtraInfo() and setProtocol()', () => {
+    it('gives peername and sockname; each side sees the other as its peer', async () => {
+      const { client, server } = await tracker.open()
+      const clientPeer = expectAddress(client.transport.getExtraInfo('peername'))
+      const clientSelf = expectAddress(client.transport.getExtraInfo('sockname'))
+      const serverPeer = expectAddress(server.transport.getExtraInfo('peername'))
+      const serverSelf = expectAddress(server.transport.getExtraInfo('sockname'))
+      expect(clientPeer).toEqual(serverSelf)
+      expect(serverPeer).toEqual(clientSelf)
+    })
+
+    it('returns the default, or undefined, for an unknown key', async () => {
+      const { client } = await tracker.open()
+      const fallback = { none: true }
+      expect(client.transport.getExtraInfo('no-such-key', fallback)).toBe(fallback)
+      expect(client.transport.getExtraInfo('no-such-key')).toBeUndefined()
+    })
+
+    it('sends later callbacks to the protocol given to setProtocol()', async () => {
+      const { client, server } = await tracker.open()
+      expect(server.transport.getProtocol()).toBe(server.protocol)
+      const next = tracker.track(new RecordingProtocol())
+      next.adopt(server.transport)
+      server.transport.setProtocol(next)
+      expect(server.transport.getProtocol()).toBe(next)
+      client.transport.write(bytes('for the new one'))
+      client.transport.writeEof()
+      await next.waitFor('connectionLost')
+      expect(text(next.received())).toBe('for the new one')
+      expect(next.names().join(' ')).toMatch(
+        /^connectionMade( dataReceived)+ eofReceived connectionLost$/,
+      )
+      expect(server.protocol.names()).toEqual(['connectionMade'])
+    })
+  })
+}
