@@ -110,6 +110,29 @@ describe('the published packages, packed and installed with npm outside the work
     expect(output).toBe('echo ok\n')
   })
 
+  it('run an echo through an in-memory pair from the installed transport-memory', () => {
+    writeFileSync(
+      join(consumer, 'memory-echo.mjs'),
+      `import { Protocol } from '@wirekit/protocol-core'
+import { createMemoryPair } from '@wirekit/transport-memory'
+class Echo extends Protocol { dataReceived(data) { this.transport.write(data) } }
+class Client extends Protocol {
+  received = ''
+  connectionMade(transport) { super.connectionMade(transport); transport.write(new TextEncoder().encode('ping')) }
+  dataReceived(data) { this.received += new TextDecoder().decode(data) }
+}
+const pair = createMemoryPair(() => new Client(), () => new Echo(), { rechunk: { seed: 1, maxChunkSize: 1 } })
+pair.flush()
+console.log(pair.client.protocol.received)
+`,
+    )
+    const output = execFileSync(process.execPath, ['memory-echo.mjs'], {
+      cwd: consumer,
+      encoding: 'utf8',
+    })
+    expect(output).toBe('ping\n')
+  })
+
   it('type-check a strict TypeScript consumer against the shipped .d.ts files', () => {
     writeFileSync(join(consumer, 'consumer.mts'), typedConsumer)
     writeFileSync(

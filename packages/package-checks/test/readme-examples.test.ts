@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,10 +14,25 @@ function examples(readme: string): string[] {
   return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
 }
 
+describe('this package sees every published package', () => {
+  it('lists each one as a devDependency, so turbo builds it before these checks run', () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { devDependencies?: Record<string, string> }
+    const dependencies = Object.keys(manifest.devDependencies ?? {})
+    const missing = publishedPackages()
+      .map((p) => p.name)
+      .filter((name) => !dependencies.includes(name))
+    expect(missing, 'add them to packages/package-checks/package.json').toEqual([])
+  })
+})
+
 describe('README examples of the published packages compile', () => {
   for (const { name, dir } of publishedPackages()) {
     it(`${name}: every ts block type-checks against the built packages`, () => {
-      const blocks = examples(readFileSync(join(dir, 'README.md'), 'utf8'))
+      const readme = join(dir, 'README.md')
+      expect(existsSync(readme), `${name} has no README.md`).toBe(true)
+      const blocks = examples(readFileSync(readme, 'utf8'))
       expect(blocks.length, `${name}'s README has no ts example`).toBeGreaterThan(0)
       const target = join(folder, basename(dir))
       mkdirSync(target, { recursive: true })

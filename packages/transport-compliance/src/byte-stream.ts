@@ -1,3 +1,5 @@
+import { expect } from 'vitest'
+
 /**
  * A deterministic byte stream (byte i is `i * 7 + (i >> 8)` modulo 251), so that a receiver can
  * check order and content of everything sent without keeping a copy.
@@ -24,7 +26,22 @@ export function expectedBytes(start: number, size: number): Uint8Array {
   return out
 }
 
-/** Tells whether two byte arrays hold the same bytes (a fast check before a detailed diff). */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0
+/**
+ * Asserts that `actual` holds exactly the stream's bytes from `start` on, as many as it holds
+ * (`expectedSize` pins the length too). Compares with `Buffer.compare`: a deep `toEqual` of a
+ * few MiB takes vitest seconds. A mismatch names the first differing offset.
+ */
+export function expectStreamBytes(actual: Uint8Array, start: number, expectedSize?: number): void {
+  const expected = expectedBytes(start, expectedSize ?? actual.byteLength)
+  if (Buffer.compare(actual, expected) === 0) {
+    return
+  }
+  let offset = 0
+  while (offset < actual.byteLength && actual[offset] === expected[offset]) {
+    offset += 1
+  }
+  expect.fail(
+    `received ${actual.byteLength} bytes, expected ${expected.byteLength}; ` +
+      `first difference at offset ${offset} (stream byte ${start + offset})`,
+  )
 }

@@ -63,11 +63,14 @@ export interface HarnessConnection {
  *   name: 'memory',
  *   connect({ client, server, clientOptions, serverOptions }) {
  *     const pair = createMemoryPair(client, server, {
- *       delivery: 'auto',
+ *       autoPump: true,
  *       client: clientOptions,
  *       server: serverOptions,
  *     })
- *     return Promise.resolve({ reset: () => pair.reset(), dispose: () => pair.dispose() })
+ *     return Promise.resolve({
+ *       reset: () => pair.reset(),
+ *       dispose: () => Promise.resolve(pair.dispose()),
+ *     })
  *   },
  * }
  * describeTransportCompliance(harness)

@@ -12,7 +12,7 @@
  *   name: 'memory',
  *   connect: ({ client, server, clientOptions, serverOptions }) => {
  *     const pair = createMemoryPair(client, server, {
- *       delivery: 'auto',
+ *       autoPump: true,
  *       client: clientOptions,
  *       server: serverOptions,
  *     })
@@ -44,6 +44,6 @@ export {
   type RecordedEvent,
   type RecorderHooks,
 } from './recording-protocol.ts'
-export { ByteStream, expectedBytes } from './byte-stream.ts'
+export { ByteStream, expectedBytes, expectStreamBytes } from './byte-stream.ts'
 export { fillWriteBuffer, roundTrip } from './fill.ts'
 export type { Side } from './open-connection.ts'

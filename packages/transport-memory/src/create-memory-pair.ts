@@ -1,8 +1,8 @@
 import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-core'
 import { emitWarning, printError } from './default-handlers.ts'
 import { MemoryLink } from './memory-link.ts'
-import { MemoryTransport } from './memory-transport.ts'
-import type { MemoryPairOptions } from './options.ts'
+import { MemoryTransport, type MemoryTransportHooks } from './memory-transport.ts'
+import type { MemoryEndOptions, MemoryPairOptions } from './options.ts'
 import { Pipe } from './pipe.ts'
 import { checkOptions } from './validate-options.ts'
 
@@ -46,6 +46,14 @@ export interface MemoryPair<TClient extends AnyProtocol, TServer extends AnyProt
   dispose(): void
 }
 
+function endHooks(options: MemoryEndOptions, wake: () => void): MemoryTransportHooks {
+  return {
+    onError: options.onError ?? printError,
+    onWarning: options.onWarning ?? emitWarning,
+    wake,
+  }
+}
+
 /** Ports for the pair's addresses: unique in the process, as ephemeral ports are on a host. */
 let nextPort = 49152
 
@@ -81,26 +89,24 @@ export function createMemoryPair<TClient extends AnyProtocol, TServer extends An
   const toClient = new Pipe()
   // The transports wake the pump, which needs the transports: it is made right after them.
   const pump: { link?: MemoryLink } = {}
-  const hooks = {
-    onError: options.onError ?? printError,
-    onWarning: options.onWarning ?? emitWarning,
-    wake: () => pump.link?.wake(),
-  }
+  const wake = (): void => pump.link?.wake()
+  const serverOptions = { ...options, ...options.server }
+  const clientOptions = { ...options, ...options.client }
   const serverProtocol = serverFactory()
   const clientProtocol = clientFactory()
   const server = new MemoryTransport(
     serverProtocol,
     { outgoing: toClient, incoming: toServer },
     { local: serverAddress, remote: clientAddress },
-    hooks,
-    options.writeBufferLimits,
+    endHooks(serverOptions, wake),
+    serverOptions.writeBufferLimits,
   )
   const client = new MemoryTransport(
     clientProtocol,
     { outgoing: toServer, incoming: toClient },
     { local: clientAddress, remote: serverAddress },
-    hooks,
-    options.writeBufferLimits,
+    endHooks(clientOptions, wake),
+    clientOptions.writeBufferLimits,
   )
   const created = new MemoryLink(options, { client, server, toServer, toClient })
   pump.link = created

@@ -41,6 +41,7 @@
 export { createMemoryPair, type MemoryEnd, type MemoryPair } from './create-memory-pair.ts'
 export type {
   EarlyEofOptions,
+  MemoryEndOptions,
   MemoryPairOptions,
   MemorySide,
   RechunkOptions,

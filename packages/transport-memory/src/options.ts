@@ -26,15 +26,13 @@ export interface EarlyEofOptions {
   readonly afterBytes: number
 }
 
-/** Options of {@link createMemoryPair}. */
-export interface MemoryPairOptions {
-  /**
-   * Delivers on `setImmediate` whenever there is something to deliver, instead of waiting for
-   * `pair.step()` / `pair.flush()`. The order of deliveries is the same either way.
-   * @default false
-   */
-  autoPump?: boolean
-  /** The write-buffer water marks both transports start with (see `setWriteBufferLimits`). */
+/**
+ * Options of one transport of a memory pair. Given at the top level of
+ * {@link MemoryPairOptions} they apply to both ends; under `client` or `server`, to that end only
+ * (taking precedence).
+ */
+export interface MemoryEndOptions {
+  /** The write-buffer water marks the transport starts with (see `setWriteBufferLimits`). */
   writeBufferLimits?: Partial<WriteBufferLimits>
   /**
    * Told of every error a protocol callback throws (a `ProtocolCallbackError` naming the callback
@@ -47,6 +45,20 @@ export interface MemoryPairOptions {
    * @default `process.emitWarning`
    */
   onWarning?: (message: string) => void
+}
+
+/** Options of {@link createMemoryPair}. */
+export interface MemoryPairOptions extends MemoryEndOptions {
+  /**
+   * Delivers on `setImmediate` whenever there is something to deliver, instead of waiting for
+   * `pair.step()` / `pair.flush()`. The order of deliveries is the same either way.
+   * @default false
+   */
+  autoPump?: boolean
+  /** Options of the client's transport only. */
+  client?: MemoryEndOptions
+  /** Options of the server's transport only. */
+  server?: MemoryEndOptions
   /** Fault injection: re-chunk the stream at seeded random boundaries (down to 1 byte). */
   rechunk?: RechunkOptions
   /**

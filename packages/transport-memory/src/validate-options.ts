@@ -1,5 +1,5 @@
 import { resolveWriteBufferLimits } from '@wirekit/protocol-core'
-import type { MemoryPairOptions } from './options.ts'
+import type { MemoryEndOptions, MemoryPairOptions } from './options.ts'
 
 function checkCount(option: string, value: unknown, min: number, allowInfinity: boolean): void {
   if (value === undefined) {
@@ -20,11 +20,24 @@ function checkFunction(option: string, value: unknown): void {
   }
 }
 
+function checkEndOptions(prefix: string, options: MemoryEndOptions | undefined): void {
+  if (options === undefined) {
+    return
+  }
+  // Typed as an object, but JavaScript callers can pass anything.
+  if (typeof options !== 'object' || (options as unknown) == null) {
+    throw new TypeError(`option ${prefix.slice(0, -1)} must be an object, got ${typeof options}`)
+  }
+  resolveWriteBufferLimits(options.writeBufferLimits)
+  checkFunction(`${prefix}onError`, options.onError)
+  checkFunction(`${prefix}onWarning`, options.onWarning)
+}
+
 /** Refuses invalid options with a `TypeError` or `RangeError` naming the option and the value. */
 export function checkOptions(options: MemoryPairOptions): void {
-  resolveWriteBufferLimits(options.writeBufferLimits)
-  checkFunction('onError', options.onError)
-  checkFunction('onWarning', options.onWarning)
+  checkEndOptions('', options)
+  checkEndOptions('client.', options.client)
+  checkEndOptions('server.', options.server)
   if (options.autoPump !== undefined && typeof options.autoPump !== 'boolean') {
     throw new TypeError(`option autoPump must be a boolean, got ${typeof options.autoPump}`)
   }

@@ -106,7 +106,11 @@ describe('memory pair: the explicit pump', () => {
       () => new Log(),
     )
     const peer = pair.server.transport.getExtraInfo('peername')
-    expect(peer).toEqual({ address: 'memory', family: 'memory', port: expect.any(Number) as unknown })
+    expect(peer).toEqual({
+      address: 'memory',
+      family: 'memory',
+      port: expect.any(Number) as unknown,
+    })
     expect(pair.client.transport.getExtraInfo('sockname')).toEqual(peer)
     expect(pair.client.transport.getExtraInfo('peername')).toEqual(
       pair.server.transport.getExtraInfo('sockname'),

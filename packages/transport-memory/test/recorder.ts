@@ -11,6 +11,10 @@ export class Log extends Protocol {
     return Buffer.concat(this.chunks).toString('latin1')
   }
 
+  receivedLength(): number {
+    return this.chunks.reduce((sum, chunk) => sum + chunk.length, 0)
+  }
+
   override connectionMade(transport: Transport): void {
     super.connectionMade(transport)
     this.names.push('connectionMade')

@@ -32,11 +32,9 @@ interface FatalCase {
   readonly server: (thrown: Error) => RecordingProtocol
 }
 
-const throwing =
-  (thrown: Error) =>
-  (): never => {
-    throw thrown
-  }
+const throwing = (thrown: Error) => (): never => {
+  throw thrown
+}
 
 const FATAL_CASES: readonly FatalCase[] = [
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WriteAfterEofError } from '@wirekit/protocol-core'
-import { expectedBytes } from '../byte-stream.ts'
+import { expectStreamBytes } from '../byte-stream.ts'
 import { fillTowardServer } from '../fill.ts'
 import type { ConnectionTracker } from '../open-connection.ts'
 import { RecordingProtocol } from '../recording-protocol.ts'
@@ -66,7 +66,7 @@ export function describeEof(tracker: ConnectionTracker): void {
       expect(client.transport.isClosing()).toBe(false)
       server.protocol.resumeReading()
       await server.protocol.waitFor('eofReceived')
-      expect(server.protocol.received()).toEqual(expectedBytes(0, stream.produced))
+      expectStreamBytes(server.protocol.received(), 0, stream.produced)
     })
 
     it('write() after writeEof() throws WriteAfterEofError; a second writeEof() does nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expectedBytes } from '../byte-stream.ts'
+import { expectStreamBytes } from '../byte-stream.ts'
 import { fillTowardServer } from '../fill.ts'
 import type { ConnectionTracker, OpenConnection } from '../open-connection.ts'
 import { bytes, text } from './text.ts'
@@ -89,7 +89,7 @@ export function describeWriting(tracker: ConnectionTracker): void {
       data.fill(0)
       server.protocol.resumeReading()
       await server.protocol.waitForBytes(stream.produced)
-      expect(server.protocol.received()).toEqual(expectedBytes(0, stream.produced))
+      expectStreamBytes(server.protocol.received(), 0, stream.produced)
     })
 
     for (const [ending, end] of Object.entries(ENDINGS)) {
