@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { StreamProtocolCallbacks, Transport, WriteBufferLimits } from '@wirekit/protocol-core'
+import { createMemoryPair } from '@wirekit/transport-memory'
 import { createConnection, createServer, type TCPServer } from '@wirekit/transport-tcp'
 import {
   openConnection,
@@ -237,8 +238,49 @@ export const tcpHarness: Harness = {
   },
 }
 
+/**
+ * Streams over an auto-pumped memory pair: `startServer` and `openConnection` each hand over
+ * their protocol factory, and the pair connects the two (the server's `connectionMade` first, so
+ * the handler has run when `openConnection` resolves).
+ */
+export const memoryHarness: Harness = {
+  name: 'memory',
+  async connect(options = {}) {
+    const { writeBufferLimits, ...streamOptions } = options
+    let server: Side | undefined
+    const serverFactory = await startServer(
+      (reader, writer) => {
+        server = side(reader, writer)
+      },
+      (factory) => factory,
+      streamOptions,
+    )
+    const { reader, writer } = await openConnection((clientFactory) => {
+      const pair = createMemoryPair(
+        () => new Tap(clientFactory()),
+        () => new Tap(serverFactory()),
+        { autoPump: true, ...(writeBufferLimits === undefined ? {} : { writeBufferLimits }) },
+      )
+      registerReset(pair.client.transport, () => {
+        pair.reset()
+      })
+      registerReset(pair.server.transport, () => {
+        pair.reset()
+      })
+      onCloseAll(() => {
+        pair.dispose()
+      })
+      return pair.client
+    }, streamOptions)
+    if (server === undefined) {
+      throw new Error('the memory pair did not call the server handler')
+    }
+    return { client: side(reader, writer), server }
+  },
+}
+
 /** Every transport the stream tests run over. */
-export const harnesses: readonly Harness[] = [tcpHarness]
+export const harnesses: readonly Harness[] = [tcpHarness, memoryHarness]
 
 /** The SHA-256 of some bytes, in hex. */
 export function sha256(data: Uint8Array): string {
