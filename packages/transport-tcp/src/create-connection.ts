@@ -161,6 +161,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
     onError: socketOptions.onError,
     onWarning: socketOptions.onWarning,
     writeBufferLimits: socketOptions.writeBufferLimits,
+    lingerTimeout: socketOptions.lingerTimeout,
   })
   reads.attach(transport)
   transport.start()

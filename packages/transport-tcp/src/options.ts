@@ -30,6 +30,16 @@ export interface TCPSocketOptions {
   /** The write-buffer water marks each transport starts with (see `setWriteBufferLimits`). */
   writeBufferLimits?: Partial<WriteBufferLimits>
   /**
+   * Milliseconds the socket of a transport closed by `close()` stays open, once the buffer is
+   * flushed and the FIN sent, waiting for the peer's EOF and discarding what it still sends (a
+   * lingering close, as nginx and Apache do). Closing a socket with the peer's bytes unread makes
+   * the kernel send a reset, which can destroy what was flushed before the peer read it.
+   * `connectionLost` is not delayed: it comes after the flush, as in asyncio, and the lingering
+   * socket does not keep the process alive. 0 closes the socket right after the flush.
+   * @default 5000
+   */
+  lingerTimeout?: number
+  /**
    * Told of every error a protocol callback throws (a `ProtocolCallbackError` naming the callback
    * and the peer). The connection is aborted whatever this does.
    * @default one line on standard error

@@ -3,12 +3,16 @@ import { emitWarning, printError } from './default-handlers.ts'
 import type { TCPSocketOptions } from './options.ts'
 import { checkBoolean, checkDuration, checkFunction } from './validate-options.ts'
 
+/** How long a closed connection waits for the peer's EOF (see `lingerTimeout`). */
+const DEFAULT_LINGER_TIMEOUT = 5000
+
 /** {@link TCPSocketOptions} checked, with their defaults filled in. */
 export interface ResolvedSocketOptions {
   readonly noDelay: boolean
   readonly keepAlive: boolean
   readonly keepAliveInitialDelay: number
   readonly writeBufferLimits: WriteBufferLimits | undefined
+  readonly lingerTimeout: number
   readonly onError: (error: Error) => void
   readonly onWarning: (message: string) => void
 }
@@ -31,6 +35,7 @@ export function resolveSocketOptions(options: TCPSocketOptions): ResolvedSocketO
     keepAliveInitialDelay:
       checkDuration('keepAliveInitialDelay', options.keepAliveInitialDelay) ?? 0,
     writeBufferLimits,
+    lingerTimeout: checkDuration('lingerTimeout', options.lingerTimeout) ?? DEFAULT_LINGER_TIMEOUT,
     onError: checkFunction('onError', options.onError) ?? printError,
     onWarning: checkFunction('onWarning', options.onWarning) ?? emitWarning,
   }

@@ -42,11 +42,12 @@ export class TCPServerImpl implements TCPServer {
   constructor(protocolFactory: ProtocolFactory, settings: TCPServerSettings) {
     this.#protocolFactory = protocolFactory
     this.#settings = settings
-    const { onError, onWarning, writeBufferLimits } = settings.socketOptions
+    const { onError, onWarning, writeBufferLimits, lingerTimeout } = settings.socketOptions
     this.#hooks = {
       onError,
       onWarning,
       writeBufferLimits,
+      lingerTimeout,
       idleTimeout: settings.idleTimeout,
       onLost: this.#onTransportLost,
     }

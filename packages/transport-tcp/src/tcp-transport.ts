@@ -37,6 +37,13 @@ export interface TransportHooks {
   readonly onLost?: ((transport: TCPTransport) => void) | undefined
   readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
   readonly idleTimeout?: number | undefined
+  /** Milliseconds to wait for the peer's EOF after a flushed `close()` (0: close at once). */
+  readonly lingerTimeout?: number | undefined
+}
+
+/** Ends a lingering close that the peer's EOF did not end in time (shared: no closure each). */
+function stopLingering(socket: Socket): void {
+  socket.destroy()
 }
 
 function addressOf(
@@ -82,6 +89,8 @@ export class TCPTransport
   #eofWritten = false
   #lost = false
   #droppedWrites = 0
+  /** Set while the socket of a flushed close() waits for the peer's EOF (see `lingerTimeout`). */
+  #lingerTimer: NodeJS.Timeout | undefined
   /** Why the connection ended, for `connectionLost`: the first socket or callback error. */
   #error: Error | undefined
   /** Received chunks (owned copies) waiting for `resumeReading()`, oldest first. */
@@ -316,6 +325,9 @@ export class TCPTransport
 
   handleEnd(): void {
     if (this.#closing) {
+      if (this.#lingerTimer !== undefined) {
+        this.#socket.destroy()
+      }
       return
     }
     const reset = pendingConnectionError(this.#socket)
@@ -341,6 +353,12 @@ export class TCPTransport
   }
 
   handleClose(): void {
+    clearTimeout(this.#lingerTimer)
+    this.#reportLost()
+  }
+
+  /** Calls `connectionLost` once: when the socket closes, or when a lingering close begins. */
+  #reportLost(): void {
     if (this.#lost) {
       return
     }
@@ -356,12 +374,30 @@ export class TCPTransport
   }
 
   handleIdle(): void {
+    if (this.#lingerTimer !== undefined) {
+      // Closed by us already, and the peer went quiet: no reason to wait longer, no error.
+      this.#socket.destroy()
+      return
+    }
     this.#error ??= new IdleTimeoutError(this.#hooks.idleTimeout ?? 0)
     this.abort()
   }
 
   handleFlushed(): void {
-    this.#socket.destroy()
+    const socket = this.#socket
+    const lingerTimeout = this.#hooks.lingerTimeout ?? 0
+    if (socket.readableEnded || lingerTimeout === 0) {
+      socket.destroy()
+      return
+    }
+    // Our FIN is out, but the peer may still send: closing with its bytes unread would reset
+    // the connection and could destroy what we flushed. The socket reads and discards until the
+    // peer's EOF, in the background: for the protocol (and the server's count) the connection
+    // ends now, as in asyncio, and the lingering socket does not keep the process alive.
+    this.#lingerTimer = setTimeout(stopLingering, lingerTimeout, socket)
+    this.#lingerTimer.unref()
+    socket.unref()
+    this.#reportLost()
   }
 
   // --- write flow control (FlowControlListener) ---

@@ -252,6 +252,12 @@ describe('createServer', () => {
     [{ backlog: 0 }, RangeError, /option backlog must be a positive integer, got 0/],
     [{ maxConnections: -5 }, RangeError, /option maxConnections/],
     [{ idleTimeout: -1 }, RangeError, /option idleTimeout must be a finite number >= 0, got -1/],
+    [
+      { lingerTimeout: -1 },
+      RangeError,
+      /option lingerTimeout must be a finite number >= 0, got -1/,
+    ],
+    [{ lingerTimeout: '5' }, TypeError, /option lingerTimeout/],
     [{ noDelay: 'yes' }, TypeError, /option noDelay must be a boolean/],
     [
       { writeBufferLimits: { high: 1, low: 2 } },
