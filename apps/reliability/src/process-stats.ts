@@ -85,3 +85,12 @@ export async function baselineAfter(
   await warmUp()
   return (await pollStats(pid, (stats) => stats.fds <= before.fds, timeoutMs)).stats
 }
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticksPerSecond = 100
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+}

@@ -6,6 +6,7 @@ import { runCallbackErrors } from './scenarios/callback-errors.ts'
 import { runChurn } from './scenarios/churn.ts'
 import { runClientStdin } from './scenarios/client-stdin.ts'
 import { runConcurrency } from './scenarios/concurrency.ts'
+import { runDescriptorExhaustion } from './scenarios/descriptor-exhaustion.ts'
 import { runFlood } from './scenarios/flood.ts'
 import { runHalfClose } from './scenarios/half-close.ts'
 import { runIdleTimeout } from './scenarios/idle-timeout.ts'
@@ -104,6 +105,12 @@ export const scenarios: readonly ScenarioSpec[] = [
     title: 'echo-client --stdin: 1 GiB (CI 256 MiB) in bounded memory',
     inDefaultRun: true,
     run: (targets, { full }) => runClientStdin(targets, { bytes: (full ? 1024 : 256) * MIB }),
+  },
+  {
+    id: '12',
+    title: 'accept errors: 150 (full 1,000) peers against ulimit -n 64',
+    inDefaultRun: true,
+    run: (targets, { full }) => runDescriptorExhaustion(targets, { connects: full ? 1000 : 150 }),
   },
 ]
 

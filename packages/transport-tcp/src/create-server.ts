@@ -1,4 +1,5 @@
 import type { AnyProtocol, ProtocolFactory } from '@wirekit/protocol-core'
+import { descriptorLimit } from './descriptor-limit.ts'
 import { listenOnAll, resolveListenAddresses } from './listen.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
@@ -59,6 +60,7 @@ export async function createServer<TProtocol extends AnyProtocol>(
     maxConnections,
     idleTimeout,
     userBufferReads,
+    descriptors: descriptorLimit(),
   })
   try {
     const addresses = await resolveListenAddresses(hosts)

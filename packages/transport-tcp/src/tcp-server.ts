@@ -1,5 +1,7 @@
 import type { Server as NetServer, Socket } from 'node:net'
 import type { AnyProtocol, ProtocolFactory, Server, TransportAddress } from '@wirekit/protocol-core'
+import { DescriptorBackOff } from './descriptor-back-off.ts'
+import type { DescriptorLimit } from './descriptor-limit.ts'
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
 import { TCPTransport, type TransportHooks } from './tcp-transport.ts'
@@ -9,7 +11,10 @@ import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.
 export interface TCPServer extends Server {
   /** The number of connections open now. */
   readonly connectionCount: number
-  /** The number of connections closed at once because `maxConnections` were already open. */
+  /**
+   * The number of connections closed at once: because `maxConnections` were already open, or
+   * while the process was short of file descriptors.
+   */
   readonly refusedCount: number
 }
 
@@ -20,6 +25,8 @@ export interface TCPServerSettings {
   readonly idleTimeout: number | undefined
   /** Set when accepted sockets can read into memory the transport chooses. */
   readonly userBufferReads: OnreadSymbols | undefined
+  /** Set where the process's descriptors can be watched (Linux): the server backs off near the limit. */
+  readonly descriptors: DescriptorLimit | undefined
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
@@ -33,6 +40,7 @@ export class TCPServerImpl implements TCPServer {
   readonly #transports = new Set<TCPTransport>()
   readonly #refusals: RateLimitedReporter
   readonly #acceptErrors: RateLimitedReporter
+  readonly #backOff: DescriptorBackOff | undefined
   #listeners: NetServer[] = []
   #serving = true
   #refusedCount = 0
@@ -53,6 +61,10 @@ export class TCPServerImpl implements TCPServer {
     }
     this.#refusals = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
     this.#acceptErrors = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
+    this.#backOff =
+      settings.descriptors === undefined
+        ? undefined
+        : new DescriptorBackOff(settings.descriptors, onWarning)
   }
 
   /** Takes the listening sockets, once they all listen. */
@@ -121,7 +133,10 @@ export class TCPServerImpl implements TCPServer {
     await this.waitClosed()
   }
 
-  /** Takes an accepted socket: refuses it past `maxConnections`, else makes its protocol. */
+  /**
+   * Takes an accepted socket: refuses it past `maxConnections` or when descriptors run short,
+   * else makes its protocol.
+   */
   readonly onConnection = (socket: Socket): void => {
     if (!this.#serving || this.#transports.size >= this.#settings.maxConnections) {
       const peer = socket.remoteAddress ?? 'an unknown address'
@@ -131,6 +146,12 @@ export class TCPServerImpl implements TCPServer {
         `refused a connection from ${peer}: ` +
           `${this.#transports.size} connections open, the most allowed (maxConnections)`,
       )
+      return
+    }
+    if (this.#backOff?.admit() === false) {
+      // Reported once per back-off by the back-off itself.
+      socket.destroy()
+      this.#refusedCount += 1
       return
     }
     let protocol: AnyProtocol
@@ -165,6 +186,7 @@ export class TCPServerImpl implements TCPServer {
 
   readonly #onTransportLost = (transport: TCPTransport): void => {
     this.#transports.delete(transport)
+    this.#backOff?.released()
     this.#settleIfClosed()
   }
 

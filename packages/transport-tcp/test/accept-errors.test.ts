@@ -39,10 +39,11 @@ function echo(socket: Socket, text: string): Promise<string> {
 
 describe('accept errors (EMFILE)', () => {
   // libuv meets EMFILE with its reserved-descriptor trick: it accepts and closes the connections it
-  // cannot keep, and Node is told nothing (no 'error' event). What wirekit must guarantee on top:
-  // the process lives, no core spins, the excess peers see their connection end instead of a
-  // hang, anything reported stays rate-limited, and serving resumes once descriptors are free.
-  it('neither crash the server nor spin a core; excess peers are closed; serving resumes', async () => {
+  // cannot keep, and Node is told nothing (no 'error' event). So the server watches the count
+  // itself (/proc) and backs off a few descriptors short of the limit. What must hold: the
+  // process lives, no core spins, the excess peers see their connection end instead of a hang,
+  // one report when the back-off begins and one when it ends, and serving resumes.
+  it('back off near the limit, reporting once each way; no crash, no spin; serving resumes', async () => {
     // 40 descriptors: Node needs a dozen or so; the rest run out after a few dozen connections.
     const child = spawn('sh', ['-c', `ulimit -n 40 && exec "${process.execPath}" "${fixture}"`], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +68,14 @@ describe('accept errors (EMFILE)', () => {
     }
     // 80 connections cannot all fit in 40 descriptors: the excess ends, it does not hang.
     await expect.poll(() => closedByServer, { timeout: 10_000 }).toBeGreaterThan(20)
+    // The server saw the limit coming and backed off, saying so once.
+    await expect
+      .poll(() => stderr.filter((l) => l.includes('refusing new connections')))
+      .toEqual([
+        expect.stringMatching(
+          /^warning: \d+ of 40 file descriptors open \(ulimit -n\): refusing new connections until some close$/,
+        ),
+      ])
 
     // Idle with descriptors exhausted: no busy loop.
     const before = cpuSeconds(child.pid ?? 0)
@@ -89,5 +98,10 @@ describe('accept errors (EMFILE)', () => {
         return socket === undefined ? 'refused' : await echo(socket, 'back')
       })
       .toBe('back')
+    // One report when the back-off began, one when it ended.
+    await expect
+      .poll(() => stderr.filter((l) => l.includes('accepting connections again')))
+      .toHaveLength(1)
+    expect(stderr.filter((l) => l.includes('refusing new connections'))).toHaveLength(1)
   })
 })
