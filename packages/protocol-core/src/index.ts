@@ -62,3 +62,10 @@ export {
   type FlowControlListener,
   type WriteBufferLimits,
 } from './flow-control.ts'
+export {
+  checkProtocolBuffer,
+  checkWriteData,
+  DROPPED_WRITES_BEFORE_WARNING,
+  droppedWritesWarning,
+  reportCallbackError,
+} from './transport-rules.ts'

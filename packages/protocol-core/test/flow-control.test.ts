@@ -32,7 +32,9 @@ describe('resolveWriteBufferLimits', () => {
       'write buffer limits need high >= low, got high 9 and low 10',
     )
     expect(() => resolveWriteBufferLimits({ high: -1 })).toThrow(RangeError)
-    expect(() => resolveWriteBufferLimits({ low: -1 })).toThrow('low must be an integer >= 0, got -1')
+    expect(() => resolveWriteBufferLimits({ low: -1 })).toThrow(
+      'low must be an integer >= 0, got -1',
+    )
     expect(() => resolveWriteBufferLimits({ high: 1.5 })).toThrow(RangeError)
     expect(() => resolveWriteBufferLimits({ high: Number.NaN })).toThrow(RangeError)
     expect(() => resolveWriteBufferLimits({ high: '1' as never })).toThrow(TypeError)

@@ -73,10 +73,23 @@ describe('errors', () => {
       cause,
       message: 'dataReceived() threw (peer ::1 port 5): boom',
     })
-    expect(new ProtocolCallbackError('eofReceived', undefined, 'text').message).toBe('eofReceived() threw: text')
-    expect(new WriteAfterEofError()).toMatchObject({ name: 'WriteAfterEofError', code: 'ERR_WRITE_AFTER_EOF' })
-    const network = new NetworkError('connect', 'localhost', 10000, 'ECONNREFUSED', 'connection refused')
-    expect(network.message).toBe('cannot connect to localhost port 10000: connection refused (ECONNREFUSED)')
+    expect(new ProtocolCallbackError('eofReceived', undefined, 'text').message).toBe(
+      'eofReceived() threw: text',
+    )
+    expect(new WriteAfterEofError()).toMatchObject({
+      name: 'WriteAfterEofError',
+      code: 'ERR_WRITE_AFTER_EOF',
+    })
+    const network = new NetworkError(
+      'connect',
+      'localhost',
+      10000,
+      'ECONNREFUSED',
+      'connection refused',
+    )
+    expect(network.message).toBe(
+      'cannot connect to localhost port 10000: connection refused (ECONNREFUSED)',
+    )
     expect(ProtocolCallbackError.name).toBe('ProtocolCallbackError')
   })
 })

@@ -1,6 +1,9 @@
 import {
+  checkProtocolBuffer,
+  checkWriteData,
+  droppedWritesWarning,
   isBufferedProtocol,
-  ProtocolCallbackError,
+  reportCallbackError,
   transportSymbol,
   WriteAfterEofError,
   WriteFlowControl,
@@ -16,28 +19,12 @@ import {
 } from '@wirekit/protocol-core'
 import type { Pipe } from './pipe.ts'
 
-/** asyncio warns about writes after a loss from the fifth one; so do we, once. */
-const DROPPED_WRITES_BEFORE_WARNING = 5
-
 /** What a memory transport needs from its pair. */
 export interface MemoryTransportHooks {
   readonly onError: (error: Error) => void
   readonly onWarning: (message: string) => void
   /** Something new can be delivered: the pair's pump should run. */
   readonly wake: () => void
-}
-
-function checkBytes(method: string, value: unknown): void {
-  if (value instanceof Uint8Array) {
-    return
-  }
-  const kind =
-    typeof value === 'object' && value != null
-      ? ((value as { constructor?: { name?: string } }).constructor?.name ?? 'object')
-      : value == null
-        ? String(value)
-        : typeof value
-  throw new TypeError(`${method}() takes a Uint8Array, got ${kind}`)
 }
 
 /**
@@ -147,7 +134,7 @@ export class MemoryTransport implements Transport, FlowControlListener {
   // --- WriteTransport ---
 
   write(data: Uint8Array): void {
-    checkBytes('write', data)
+    checkWriteData('write', data)
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
     }
@@ -167,7 +154,7 @@ export class MemoryTransport implements Transport, FlowControlListener {
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks)
     for (const chunk of list) {
-      checkBytes('writeLines', chunk)
+      checkWriteData('writeLines', chunk)
     }
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
@@ -346,11 +333,7 @@ export class MemoryTransport implements Transport, FlowControlListener {
   /** Asks the buffered protocol for memory; reports and aborts when it gives none. */
   #getProtocolBuffer(sizeHint: number): Uint8Array | undefined {
     try {
-      const buffer: unknown = (this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint)
-      if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
-        throw new TypeError('getBuffer() must return a non-empty Uint8Array')
-      }
-      return buffer
+      return checkProtocolBuffer((this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint))
     } catch (error) {
       this.#callbackFailed('getBuffer', error)
       return undefined
@@ -359,11 +342,9 @@ export class MemoryTransport implements Transport, FlowControlListener {
 
   #dropWrite(): void {
     this.#droppedWrites += 1
-    if (this.#droppedWrites === DROPPED_WRITES_BEFORE_WARNING) {
-      this.#hooks.onWarning(
-        `write() called ${DROPPED_WRITES_BEFORE_WARNING} times after the connection with ` +
-          `${this.#peer} was closed; the data is dropped`,
-      )
+    const warning = droppedWritesWarning(this.#droppedWrites, this.#peer)
+    if (warning !== undefined) {
+      this.#hooks.onWarning(warning)
     }
   }
 
@@ -380,16 +361,10 @@ export class MemoryTransport implements Transport, FlowControlListener {
 
   /** Reports a callback's error once; aborts unless the callback was about flow or the end. */
   #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
-    const error = new ProtocolCallbackError(name, this.#peer, thrown)
-    try {
-      this.#hooks.onError(error)
-    } catch {
-      // An error handler that throws must not take the pump down with it.
+    const fatal = reportCallbackError(name, this.#peer, thrown, this.#hooks.onError)
+    if (fatal !== undefined) {
+      this.#error ??= fatal
+      this.abort()
     }
-    if (name === 'pauseWriting' || name === 'resumeWriting' || name === 'connectionLost') {
-      return
-    }
-    this.#error ??= error
-    this.abort()
   }
 }

@@ -1,8 +1,11 @@
 import type { Socket } from 'node:net'
 import {
+  checkProtocolBuffer,
+  checkWriteData,
+  droppedWritesWarning,
   IdleTimeoutError,
   isBufferedProtocol,
-  ProtocolCallbackError,
+  reportCallbackError,
   transportSymbol,
   WriteAfterEofError,
   WriteFlowControl,
@@ -24,11 +27,7 @@ import {
   type SocketEventHandler,
 } from './socket-events.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
-import { checkBytes } from './validate-options.ts'
 import { SocketWriter } from './socket-writer.ts'
-
-/** asyncio warns about writes after a loss from the fifth one; so do we, once. */
-const DROPPED_WRITES_BEFORE_WARNING = 5
 
 /** How a transport reports problems and tells its owner (a server) that it is gone. */
 export interface TransportHooks {
@@ -212,7 +211,7 @@ export class TCPTransport
   // --- WriteTransport ---
 
   write(data: Uint8Array): void {
-    checkBytes('write', data)
+    checkWriteData('write', data)
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
     }
@@ -230,7 +229,7 @@ export class TCPTransport
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks)
     for (const chunk of list) {
-      checkBytes('writeLines', chunk)
+      checkWriteData('writeLines', chunk)
     }
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
@@ -441,11 +440,7 @@ export class TCPTransport
   /** Asks the buffered protocol for memory; reports and aborts when it gives none. */
   #getProtocolBuffer(sizeHint: number): Uint8Array | undefined {
     try {
-      const buffer: unknown = (this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint)
-      if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
-        throw new TypeError('getBuffer() must return a non-empty Uint8Array')
-      }
-      return buffer
+      return checkProtocolBuffer((this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint))
     } catch (error) {
       this.#callbackFailed('getBuffer', error)
       return undefined
@@ -493,12 +488,9 @@ export class TCPTransport
 
   #dropWrite(): void {
     this.#droppedWrites += 1
-    if (this.#droppedWrites === DROPPED_WRITES_BEFORE_WARNING) {
-      const peer = this.#peer
-      this.#hooks.onWarning(
-        `write() called ${DROPPED_WRITES_BEFORE_WARNING} times after the connection` +
-          `${peer === undefined ? '' : ` with ${peer}`} was closed; the data is dropped`,
-      )
+    const warning = droppedWritesWarning(this.#droppedWrites, this.#peer)
+    if (warning !== undefined) {
+      this.#hooks.onWarning(warning)
     }
   }
 
@@ -515,16 +507,10 @@ export class TCPTransport
 
   /** Reports a callback's error once; aborts unless the callback was about flow or the end. */
   #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
-    const error = new ProtocolCallbackError(name, this.#peer, thrown)
-    try {
-      this.#hooks.onError(error)
-    } catch {
-      // An error handler that throws must not take the connection's owner down with it.
+    const fatal = reportCallbackError(name, this.#peer, thrown, this.#hooks.onError)
+    if (fatal !== undefined) {
+      this.#error ??= fatal
+      this.abort()
     }
-    if (name === 'pauseWriting' || name === 'resumeWriting' || name === 'connectionLost') {
-      return
-    }
-    this.#error ??= error
-    this.abort()
   }
 }

@@ -95,17 +95,3 @@ export function checkSignal(option: string, value: unknown): AbortSignal | undef
   }
   return value
 }
-
-/** Callers in plain JavaScript can pass anything: refuse what is not bytes before buffering it. */
-export function checkBytes(method: string, value: unknown): void {
-  if (value instanceof Uint8Array) {
-    return
-  }
-  const kind =
-    typeof value === 'object' && value != null
-      ? ((value as { constructor?: { name?: string } }).constructor?.name ?? 'object')
-      : value == null
-        ? String(value)
-        : typeof value
-  throw new TypeError(`${method}() takes a Uint8Array, got ${kind}`)
-}
