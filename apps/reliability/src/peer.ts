@@ -228,3 +228,36 @@ export function describeEcho(outcome: EchoOutcome): string {
     (outcome.error == null ? '' : ` (${outcome.error})`)
   )
 }
+
+/**
+ * Sends `message` on a persistent connection and resolves `true` once exactly the same bytes came
+ * back; `false` on a mismatch, a close, or after `timeoutMs`.
+ */
+export async function pingPong(
+  socket: Socket,
+  message: Uint8Array,
+  timeoutMs: number,
+): Promise<boolean> {
+  const chunks: Buffer[] = []
+  let got = 0
+  return new Promise((resolve) => {
+    const finish = (ok: boolean): void => {
+      clearTimeout(timer)
+      socket.off('data', onData)
+      socket.off('close', onClose)
+      resolve(ok)
+    }
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk)
+      got += chunk.length
+      if (got >= message.length) {
+        finish(got === message.length && Buffer.concat(chunks).equals(message))
+      }
+    }
+    const onClose = (): void => finish(false)
+    const timer = setTimeout(() => finish(false), timeoutMs)
+    socket.on('data', onData)
+    socket.on('close', onClose)
+    socket.write(message)
+  })
+}

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { Socket } from 'node:net'
 import { Report, type ScenarioResult } from '../checks.ts'
-import { Receiver, connectPeer } from '../peer.ts'
+import { Receiver, connectPeer, pingPong } from '../peer.ts'
 import { withServer, type Targets } from '../targets.ts'
 
 /** Sizes of {@link runIdleTimeout}. */
@@ -12,33 +11,6 @@ export interface IdleTimeoutParams {
   readonly timeoutSeconds?: number
   /** The allowed relative error on the close time. */
   readonly tolerance?: number
-}
-
-/** One ping of `size` bytes on a persistent connection; resolves `true` when its echo is back. */
-async function ping(socket: Socket, size: number, timeoutMs: number): Promise<boolean> {
-  const message = randomBytes(size)
-  const chunks: Buffer[] = []
-  let got = 0
-  return new Promise((resolve) => {
-    const finish = (ok: boolean): void => {
-      clearTimeout(timer)
-      socket.off('data', onData)
-      socket.off('close', onClose)
-      resolve(ok)
-    }
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk)
-      got += chunk.length
-      if (got >= size) {
-        finish(Buffer.concat(chunks).equals(message))
-      }
-    }
-    const onClose = (): void => finish(false)
-    const timer = setTimeout(() => finish(false), timeoutMs)
-    socket.on('data', onData)
-    socket.on('close', onClose)
-    socket.write(message)
-  })
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
@@ -69,7 +41,7 @@ export async function runIdleTimeout(
         const pinging = { on: true }
         const pinger = (async () => {
           while (pinging.on && !legit.destroyed) {
-            if (await ping(legit, 1024, 2000)) {
+            if (await pingPong(legit, randomBytes(1024), 2000)) {
               pings += 1
             } else {
               badPings += 1

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Report, type ScenarioResult } from '../checks.ts'
-import { connectPeer, echoOnce, randomChunks } from '../peer.ts'
+import { connectPeer, echoOnce, pingPong, randomChunks } from '../peer.ts'
 import { mib, type ProcessStats } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
 
@@ -12,33 +12,6 @@ export interface SoakParams {
   readonly connections?: number
   /** Milliseconds between two pings on one connection. */
   readonly pingIntervalMs?: number
-}
-
-/** Sends one message and resolves `true` once the same bytes came back. */
-async function pingPong(socket: Socket, timeoutMs: number): Promise<boolean> {
-  const message = randomBytes(randomInt(1, 4097))
-  const chunks: Buffer[] = []
-  let got = 0
-  return new Promise((resolve) => {
-    const finish = (ok: boolean): void => {
-      clearTimeout(timer)
-      socket.off('data', onData)
-      socket.off('close', onClose)
-      resolve(ok)
-    }
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk)
-      got += chunk.length
-      if (got >= message.length) {
-        finish(got === message.length && Buffer.concat(chunks).equals(message))
-      }
-    }
-    const onClose = (): void => finish(false)
-    const timer = setTimeout(() => finish(false), timeoutMs)
-    socket.on('data', onData)
-    socket.on('close', onClose)
-    socket.write(message)
-  })
 }
 
 /** The least-squares slope of `ys` over `xs`. */
@@ -82,7 +55,7 @@ export async function runSoak(targets: Targets, params: SoakParams): Promise<Sce
       const pinger = async (socket: Socket): Promise<void> => {
         await new Promise((resolve) => setTimeout(resolve, randomInt(0, interval)))
         while (performance.now() < end) {
-          if (await pingPong(socket, 10_000)) {
+          if (await pingPong(socket, randomBytes(randomInt(1, 4097)), 10_000)) {
             pongs += 1
           } else {
             mismatches += 1
