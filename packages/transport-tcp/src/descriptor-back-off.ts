@@ -10,13 +10,14 @@ const MAX_RECOUNT_INTERVAL_MS = 1000
 
 /**
  * Decides, accept by accept, whether a server takes a connection or backs off because the
- * process is about to run out of descriptors, with one report when a back-off starts and one
- * when it ends.
+ * process is about to run out of descriptors (`EMFILE`), or the system out of file-table entries
+ * (`ENFILE`), with one report when a back-off starts and one when it ends.
  *
- * Connections are refused from `limit - reserve` open descriptors on, and taken again once the
- * count is down to `limit - 2 × reserve`, so a server at the edge does not flap. Between counts,
- * each accepted connection adds one to the last count: the estimate only overshoots (closes are
- * not subtracted), and a real count corrects it at least once a second.
+ * The count used is the process's open descriptors, or, when the system has fewer entries left
+ * than the process, `limit - systemFree`. Connections are refused from `limit - reserve` on, and
+ * taken again once the count is down to `limit - 2 × reserve`, so a server at the edge does not
+ * flap. Between counts, each accepted connection adds one to the last count: the estimate only
+ * overshoots (closes are not subtracted), and a real count corrects it at least once a second.
  */
 export class DescriptorBackOff {
   readonly #descriptors: DescriptorLimit
@@ -24,6 +25,8 @@ export class DescriptorBackOff {
   readonly #high: number
   readonly #low: number
   #estimate = 0
+  /** Whether the last count was bound by the system's file table rather than `ulimit -n`. */
+  #systemBound = false
   #countedAt = -Infinity
   #backingOff = false
   #refusedInBackOff = 0
@@ -65,7 +68,7 @@ export class DescriptorBackOff {
     this.#backingOff = true
     this.#refusedInBackOff = 1
     this.#report(
-      `${this.#estimate} of ${this.#descriptors.limit} file descriptors open (ulimit -n): ` +
+      `${this.#describeCount()}${this.#systemBound ? '' : ' (ulimit -n)'}: ` +
         'refusing new connections until some close',
     )
     return false
@@ -93,16 +96,27 @@ export class DescriptorBackOff {
   }
 
   #recount(now: number): number {
-    this.#estimate = this.#descriptors.count()
+    const { open, systemFree } = this.#descriptors.count()
+    const { limit } = this.#descriptors
+    this.#systemBound = limit - systemFree > open
+    this.#estimate = this.#systemBound ? limit - systemFree : open
     this.#countedAt = now
     return this.#estimate
+  }
+
+  /** What the last count found, for the reports. */
+  #describeCount(): string {
+    const { limit } = this.#descriptors
+    return this.#systemBound
+      ? `the system's file table has ${limit - this.#estimate} entries left (ENFILE ahead)`
+      : `${this.#estimate} of ${limit} file descriptors open`
   }
 
   #resume(): void {
     this.#backingOff = false
     this.#report(
-      `${this.#estimate} of ${this.#descriptors.limit} file descriptors open: accepting ` +
-        `connections again (${this.#refusedInBackOff} refused meanwhile)`,
+      `${this.#describeCount()}: accepting connections again ` +
+        `(${this.#refusedInBackOff} refused meanwhile)`,
     )
   }
 }

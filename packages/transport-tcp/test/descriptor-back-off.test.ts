@@ -4,14 +4,14 @@ import { descriptorLimit } from '../src/descriptor-limit.ts'
 
 /** A process with `limit` descriptors whose open count the test sets; counts are tallied. */
 function fakeDescriptors(limit: number, open: number) {
-  const state = { open, counts: 0 }
+  const state = { open, systemFree: Infinity, counts: 0 }
   return {
     state,
     descriptors: {
       limit,
       count: () => {
         state.counts += 1
-        return state.open
+        return { open: state.open, systemFree: state.systemFree }
       },
     },
   }
@@ -105,12 +105,33 @@ describe('DescriptorBackOff', () => {
   })
 })
 
+describe('DescriptorBackOff and the system file table (ENFILE)', () => {
+  it('backs off when the system has fewer entries left than the reserve, and says which limit', () => {
+    const { state, descriptors } = fakeDescriptors(1000, 100)
+    const reports: string[] = []
+    const backOff = new DescriptorBackOff(descriptors, (message) => reports.push(message))
+    state.systemFree = 50
+    vi.advanceTimersByTime(1000)
+    expect(backOff.admit()).toBe(false)
+    expect(reports).toEqual([
+      "the system's file table has 50 entries left (ENFILE ahead): refusing new connections until some close",
+    ])
+    state.systemFree = 100
+    vi.advanceTimersByTime(100)
+    expect(backOff.admit()).toBe(true)
+    expect(reports[1]).toBe(
+      "the system's file table has 100 entries left (ENFILE ahead): accepting connections again (1 refused meanwhile)",
+    )
+  })
+})
+
 describe('descriptorLimit', () => {
-  it('reads this process’s soft limit and open descriptors from /proc', () => {
+  it('reads this process’s soft limit, its open descriptors and the system’s free entries from /proc', () => {
     const limit = descriptorLimit()
     expect(limit).toBeDefined()
-    const open = limit?.count() ?? 0
-    expect(open).toBeGreaterThan(2)
-    expect(open).toBeLessThan(limit?.limit ?? 0)
+    const count = limit?.count()
+    expect(count?.open).toBeGreaterThan(2)
+    expect(count?.open).toBeLessThan(limit?.limit ?? 0)
+    expect(count?.systemFree).toBeGreaterThan(0)
   })
 })
