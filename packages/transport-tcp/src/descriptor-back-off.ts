@@ -5,8 +5,14 @@ import type { DescriptorLimit } from './descriptor-limit.ts'
  * unless closed connections bring the estimate down to the resume mark.
  */
 const MIN_RECOUNT_INTERVAL_MS = 100
-/** Far from the limit, the estimate is checked against a real count this often. */
-const MAX_RECOUNT_INTERVAL_MS = 1000
+/**
+ * Far from the limit, the estimate is checked against a real count this often: a count lists
+ * every open descriptor, and with thousands of connections that list is garbage enough to show
+ * in the memory of idle connections.
+ */
+const MAX_RECOUNT_INTERVAL_MS = 10_000
+/** From this share of the limit on, the estimate is checked every 100 ms. */
+const NEAR_LIMIT_SHARE = 0.75
 
 /**
  * Decides, accept by accept, whether a server takes a connection or backs off because the
@@ -17,13 +23,15 @@ const MAX_RECOUNT_INTERVAL_MS = 1000
  * than the process, `limit - systemFree`. Connections are refused from `limit - reserve` on, and
  * taken again once the count is down to `limit - 2 × reserve`, so a server at the edge does not
  * flap. Between counts, each accepted connection adds one to the last count: the estimate only
- * overshoots (closes are not subtracted), and a real count corrects it at least once a second.
+ * overshoots (closes are not subtracted), and a real count corrects it every 10 s, every 100 ms
+ * past three quarters of the limit, and always before a back-off begins.
  */
 export class DescriptorBackOff {
   readonly #descriptors: DescriptorLimit
   readonly #report: (message: string) => void
   readonly #high: number
   readonly #low: number
+  readonly #near: number
   #estimate = 0
   /** Whether the last count was bound by the system's file table rather than `ulimit -n`. */
   #systemBound = false
@@ -37,6 +45,7 @@ export class DescriptorBackOff {
     const reserve = Math.min(64, Math.max(4, Math.floor(descriptors.limit / 20)))
     this.#high = descriptors.limit - reserve
     this.#low = descriptors.limit - 2 * reserve
+    this.#near = Math.min(this.#low, Math.floor(descriptors.limit * NEAR_LIMIT_SHARE))
   }
 
   /** `true` while connections are refused. */
@@ -59,7 +68,12 @@ export class DescriptorBackOff {
       return false
     }
     this.#estimate += 1
-    if (this.#estimate >= this.#high || now - this.#countedAt >= MAX_RECOUNT_INTERVAL_MS) {
+    const sinceCount = now - this.#countedAt
+    if (
+      this.#estimate >= this.#high ||
+      sinceCount >= MAX_RECOUNT_INTERVAL_MS ||
+      (this.#estimate >= this.#near && sinceCount >= MIN_RECOUNT_INTERVAL_MS)
+    ) {
       this.#recount(now)
     }
     if (this.#estimate < this.#high) {

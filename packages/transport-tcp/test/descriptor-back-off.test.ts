@@ -83,16 +83,30 @@ describe('DescriptorBackOff', () => {
     expect(backOff.backingOff).toBe(false)
   })
 
-  it('far from the limit, counts once a second, not per connection', () => {
+  it('far from the limit, counts every 10 s, not per connection; past 3/4 of it, every 100 ms', () => {
     const { state, descriptors } = fakeDescriptors(10_000, 20)
     const backOff = new DescriptorBackOff(descriptors, () => undefined)
     for (let i = 0; i < 1000; i += 1) {
       expect(backOff.admit()).toBe(true)
     }
     expect(state.counts).toBe(1)
-    vi.advanceTimersByTime(1000)
+    vi.advanceTimersByTime(9999)
+    backOff.admit()
+    expect(state.counts).toBe(1)
+    vi.advanceTimersByTime(1)
     backOff.admit()
     expect(state.counts).toBe(2)
+    state.open = 7600
+    vi.advanceTimersByTime(10_000)
+    backOff.admit()
+    expect(state.counts).toBe(3)
+    for (let i = 0; i < 100; i += 1) {
+      backOff.admit()
+    }
+    expect(state.counts).toBe(3)
+    vi.advanceTimersByTime(100)
+    backOff.admit()
+    expect(state.counts).toBe(4)
   })
 
   it('keeps a reserve of at least 4 and at most 64 descriptors', () => {
@@ -111,7 +125,7 @@ describe('DescriptorBackOff and the system file table (ENFILE)', () => {
     const reports: string[] = []
     const backOff = new DescriptorBackOff(descriptors, (message) => reports.push(message))
     state.systemFree = 50
-    vi.advanceTimersByTime(1000)
+    vi.advanceTimersByTime(10_000)
     expect(backOff.admit()).toBe(false)
     expect(reports).toEqual([
       "the system's file table has 50 entries left (ENFILE ahead): refusing new connections until some close",
