@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { clientBin, runNode, serverBin, start, waitForLine, type Started } from './apps.ts'
+import { clientBin, runNode, serverBin, startProcess, type StartedProcess } from './apps.ts'
 
-const running: Started[] = []
+const running: StartedProcess[] = []
 const closers: (() => void)[] = []
 afterEach(async () => {
   for (const close of closers.splice(0)) {
@@ -17,9 +17,9 @@ afterEach(async () => {
 })
 
 async function echoServer(): Promise<number> {
-  const server = start(process.execPath, [serverBin, '--host', '127.0.0.1', '--port', '0'])
+  const server = startProcess(process.execPath, [serverBin, '--host', '127.0.0.1', '--port', '0'])
   running.push(server)
-  return Number(await waitForLine(server, /^main: starting up on \S+ port (\d+)$/m))
+  return Number(await server.waitForStderr(/^main: starting up on \S+ port (\d+)$/m))
 }
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex')

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { clientBin, runNode, serverBin, start, waitForLine, type Started } from './apps.ts'
+import { clientBin, runNode, serverBin, startProcess, type StartedProcess } from './apps.ts'
 
 /** The seed's programs, in Python asyncio, written by the test: the peers we must interoperate with. */
 const PYTHON_SERVER = `
@@ -68,7 +68,7 @@ writeFileSync(join(folder, 'echo_server.py'), PYTHON_SERVER)
 writeFileSync(join(folder, 'echo_client.py'), PYTHON_CLIENT)
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
-const running: Started[] = []
+const running: StartedProcess[] = []
 afterEach(async () => {
   for (const process of running.splice(0)) {
     process.kill()
@@ -78,9 +78,9 @@ afterEach(async () => {
 
 describe('interop with Python asyncio, both ways', () => {
   it('our client gets its echo from a Python asyncio echo server', async () => {
-    const python = start('python3', [join(folder, 'echo_server.py')])
+    const python = startProcess('python3', [join(folder, 'echo_server.py')])
     running.push(python)
-    const port = await waitForLine(python, /^main: starting up on \S+ port (\d+)$/m)
+    const port = await python.waitForStderr(/^main: starting up on \S+ port (\d+)$/m)
     const { code, stderr } = await runNode([clientBin, '--host', '127.0.0.1', '--port', port])
     expect(code).toBe(0)
     expect(stderr).toContain('EchoClient: received EOF')
@@ -89,10 +89,10 @@ describe('interop with Python asyncio, both ways', () => {
   })
 
   it("our server echoes a Python asyncio client's messages exactly", async () => {
-    const server = start(process.execPath, [serverBin, '--host', '127.0.0.1', '--port', '0'])
+    const server = startProcess(process.execPath, [serverBin, '--host', '127.0.0.1', '--port', '0'])
     running.push(server)
-    const port = await waitForLine(server, /^main: starting up on \S+ port (\d+)$/m)
-    const python = await start('python3', [join(folder, 'echo_client.py'), port]).finished
+    const port = await server.waitForStderr(/^main: starting up on \S+ port (\d+)$/m)
+    const python = await startProcess('python3', [join(folder, 'echo_client.py'), port]).finished
     expect(python.stderr).toContain('EchoClient: received EOF')
     expect(python.code).toBe(0)
     await expect.poll(() => server.stderr()).toMatch(/: closing$/m)

@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { runNode } from '@wirekit/app-support/testing'
 import { describe, expect, it } from 'vitest'
 
 const demo = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
 describe('echo-demo (built, as pnpm demo runs it)', () => {
   it("shows three client runs and the server's log, as the seed's Output section, and exits 0", async () => {
-    const child = spawn(process.execPath, [demo], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const [code] = (await once(child, 'exit')) as [number | null]
+    const finished = await runNode([demo])
+    const { code, stderr } = finished
+    const stdout = finished.stdout.toString()
     expect(stderr).toBe('')
     expect(code).toBe(0)
     const runs = stdout.match(/^\$ echo-client --port \d+ {4}# run \d, exit status 0$/gm) ?? []
