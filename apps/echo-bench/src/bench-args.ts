@@ -13,7 +13,7 @@ options:
   --warmup SECONDS      load before each measurement (default: 1)
   --sizes LIST          message sizes in bytes, comma-separated (default: 1024,10240,102400)
   --connections N       connections per run (default: 10)
-  --threads T           load-generator threads (default: 2)
+  --threads T           load-generator threads (default: 1)
   --idle N              idle connections for the memory figure (default: 10000)
   --no-write            print the report, do not write docs/
   -h, --help            show this help
@@ -70,7 +70,7 @@ export function parsePlan(args: readonly string[]): BenchPlan {
     warmup: parseSeconds('--warmup', values.warmup ?? '1', true),
     sizes,
     connections: parseCount('--connections', values.connections ?? '10'),
-    threads: parseCount('--threads', values.threads ?? '2'),
+    threads: parseCount('--threads', values.threads ?? '1'),
     idle: parseCount('--idle', values.idle ?? '10000'),
     write: values['no-write'] !== true,
   }

@@ -23,7 +23,7 @@ options:
   --duration SECONDS    how long to measure (default: 10)
   --count N             measure N requests instead of a duration
   --warmup SECONDS      load before measuring (default: 1)
-  --threads T           worker threads for the connections (default: 2)
+  --threads T           worker threads for the connections (default: 1)
   --json                print one JSON object instead of the report
   -h, --help            show this help
 `
@@ -81,7 +81,7 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
       duration: parseSeconds('--duration', values.duration ?? '10', false),
       count: values.count === undefined ? undefined : parseCount('--count', values.count),
       warmup: parseSeconds('--warmup', values.warmup ?? '1', true),
-      threads: parseCount('--threads', values.threads ?? '2'),
+      threads: parseCount('--threads', values.threads ?? '1'),
     },
   }
 }
