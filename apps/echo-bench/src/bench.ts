@@ -139,7 +139,7 @@ await runCli(BENCH_USAGE, async () => {
   const report = [
     '# Benchmarks',
     '',
-    `Measured on ${new Date().toISOString().slice(0, 10)} with \`${command}\` (${plan.rounds} rounds, ${plan.duration} s per run after ${plan.warmup} s of warm-up, ${plan.connections} connections, load generator in its own process with ${plan.threads} threads; servers alternate round by round, a fresh process per run).`,
+    `Measured on ${new Date().toISOString().slice(0, 10)} with \`${command}\` (${plan.rounds} rounds, ${plan.duration} s per run after ${plan.warmup} s of warm-up, ${plan.connections} connections, load generator in its own process with ${plan.threads} thread${plan.threads === 1 ? '' : 's'}; servers alternate round by round, a fresh process per run).`,
     'Load generator and server share the machine, as in the issue that set the targets: ratios measured side by side are the figure, not the absolute numbers.',
     '',
     '## Machine',
