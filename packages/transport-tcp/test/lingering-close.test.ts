@@ -18,7 +18,7 @@ class WriteAndClose extends Recorder {
   }
 }
 
-async function connectPaused(options: { lingerTimeout?: number } = {}) {
+async function connectPaused(options: { lingerTimeout?: number; idleTimeout?: number } = {}) {
   const { server, protocols } = await serveCollecting(cleanup, () => new WriteAndClose(), options)
   const client: Socket = cleanup.add(await rawClient(server), (s) => s.destroy())
   client.pause()
@@ -68,5 +68,20 @@ describe('TCP transport: a lingering close', () => {
       await once(socket, 'close')
     }
     expect(client.writableEnded).toBe(false)
+  })
+
+  it('ends the lingering early when the idle timeout fires, without an error', async () => {
+    // A linger longer than the test's own timeout: only the idle timer can close the socket.
+    const { client, protocol, socket } = await connectPaused({
+      idleTimeout: 100,
+      lingerTimeout: 60_000,
+    })
+    await readAll(client)
+    if (!socket.destroyed) {
+      await once(socket, 'close')
+    }
+    expect(client.writableEnded).toBe(false)
+    expect(protocol.names.filter((name) => name === 'connectionLost')).toHaveLength(1)
+    expect(protocol.lostError).toBeUndefined()
   })
 })
