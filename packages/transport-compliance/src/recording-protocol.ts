@@ -1,17 +1,15 @@
 import type {
   BufferedProtocolCallbacks,
+  ProtocolCallbackName,
   StreamProtocolCallbacks,
   Transport,
 } from '@wirekit/protocol-core'
 
-/** The name of a callback a {@link RecordingProtocol} records. */
-export type RecordedCallback =
-  | 'connectionMade'
-  | 'dataReceived'
-  | 'eofReceived'
-  | 'connectionLost'
-  | 'pauseWriting'
-  | 'resumeWriting'
+/**
+ * The name of a callback a {@link RecordingProtocol} records: every protocol callback but the
+ * buffered path's, which is recorded as `dataReceived`.
+ */
+export type RecordedCallback = Exclude<ProtocolCallbackName, 'getBuffer' | 'bufferUpdated'>
 
 /**
  * One callback as the protocol saw it. For a buffered recorder, each `bufferUpdated` is recorded
