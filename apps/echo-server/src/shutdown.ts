@@ -27,7 +27,9 @@ export function closeOnSignal(server: Server, log: Logger, deadlineSeconds: numb
       server.close()
       server.closeClients()
       const deadline = setTimeout(() => {
-        log.warn(`shutdown deadline of ${deadlineSeconds} s reached: aborting the remaining connections`)
+        log.warn(
+          `shutdown deadline of ${deadlineSeconds} s reached: aborting the remaining connections`,
+        )
         server.abortClients()
       }, deadlineSeconds * 1000)
       void server.waitClosed().then(() => {

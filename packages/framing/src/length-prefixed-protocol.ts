@@ -59,7 +59,12 @@ export class LengthPrefixedProtocol extends Protocol {
     this.prefixLength = prefixLength
     this.endian = endian
     const largest = 2 ** (8 * prefixLength) - 1
-    this.maxLength = checkInteger('maxLength', options.maxLength ?? Math.min(largest, 1024 * 1024), 0, largest)
+    this.maxLength = checkInteger(
+      'maxLength',
+      options.maxLength ?? Math.min(largest, 1024 * 1024),
+      0,
+      largest,
+    )
     this.#header = new Uint8Array(prefixLength)
   }
 
@@ -84,7 +89,9 @@ export class LengthPrefixedProtocol extends Protocol {
    */
   sendFrame(frame: Uint8Array): void {
     if (frame.length > this.maxLength) {
-      throw new RangeError(`frame of ${String(frame.length)} bytes exceeds maxLength ${String(this.maxLength)}`)
+      throw new RangeError(
+        `frame of ${String(frame.length)} bytes exceeds maxLength ${String(this.maxLength)}`,
+      )
     }
     const header = new Uint8Array(this.prefixLength)
     let n = frame.length

@@ -14,7 +14,8 @@ export interface LineProtocolOptions {
   onTooLong?: OverflowPolicy
 }
 
-const view = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+const view = (data: Uint8Array): Buffer =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength)
 
 /**
  * A streaming protocol that splits the bytes it receives into lines (Twisted's `LineReceiver`,
@@ -59,7 +60,8 @@ export class LineProtocol extends Protocol {
     } else {
       throw new TypeError(`delimiter must be a Uint8Array or a string, got ${String(delimiter)}`)
     }
-    if (this.delimiter.length === 0) throw new RangeError('delimiter must not be empty, got an empty one')
+    if (this.delimiter.length === 0)
+      throw new RangeError('delimiter must not be empty, got an empty one')
     this.#delimiter = view(this.delimiter)
     this.maxLength = checkInteger('maxLength', options.maxLength ?? 16 * 1024, 0, 2 ** 31 - 1)
     this.onTooLong = checkPolicy(options.onTooLong ?? 'close')

@@ -62,7 +62,9 @@ describe('LengthPrefixedProtocol', () => {
         fc.array(fc.nat(), { maxLength: 10 }),
         (options, frames, cuts) => {
           const stream = encode(frames, options)
-          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b)
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort(
+            (a, b) => a - b,
+          )
           const p = new Collector(options)
           p.connectionMade(loopback().transport)
           let last = 0
@@ -133,6 +135,8 @@ describe('LengthPrefixedProtocol', () => {
   it('validates its options', () => {
     expect(() => new LengthPrefixedProtocol({ prefixLength: 3 as 1 })).toThrow(/prefixLength/)
     expect(() => new LengthPrefixedProtocol({ endian: 'x' as 'big' })).toThrow(TypeError)
-    expect(() => new LengthPrefixedProtocol({ prefixLength: 1, maxLength: 256 })).toThrow(RangeError)
+    expect(() => new LengthPrefixedProtocol({ prefixLength: 1, maxLength: 256 })).toThrow(
+      RangeError,
+    )
   })
 })

@@ -49,9 +49,6 @@ export {
 export { openConnection } from './open-connection.ts'
 export { startServer } from './start-server.ts'
 export { StreamReader } from './stream-reader.ts'
-export {
-  StreamReaderProtocol,
-  type StreamReaderProtocolOptions,
-} from './stream-reader-protocol.ts'
+export { StreamReaderProtocol, type StreamReaderProtocolOptions } from './stream-reader-protocol.ts'
 export { StreamWriter } from './stream-writer.ts'
 export { toReadableStream, toWritableStream } from './web-streams.ts'

@@ -43,7 +43,9 @@ export async function openConnection(
   })
   const protocol = made.protocol
   if (protocol?.writer === undefined) {
-    throw new Error('openConnection(): the connect function returned before the connection was made')
+    throw new Error(
+      'openConnection(): the connect function returned before the connection was made',
+    )
   }
   return { reader: protocol.reader, writer: protocol.writer }
 }

@@ -16,7 +16,9 @@ export function resolveLimit(limit: unknown): number {
     return DEFAULT_LIMIT
   }
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit <= 0) {
-    throw new RangeError(`option limit must be a positive integer, got ${typeof limit === 'number' ? String(limit) : typeof limit}`)
+    throw new RangeError(
+      `option limit must be a positive integer, got ${typeof limit === 'number' ? String(limit) : typeof limit}`,
+    )
   }
   return limit
 }

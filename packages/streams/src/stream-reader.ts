@@ -238,7 +238,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       await this.#waitForData('readUntil')
     }
     if (found > limit) {
-      throw new LimitOverrunError('separator found, but the data before it exceeds the limit', found)
+      throw new LimitOverrunError(
+        'separator found, but the data before it exceeds the limit',
+        found,
+      )
     }
     const data = this.#buffer.take(found + sep.length)
     this.#maybeResumeTransport()

@@ -5,7 +5,10 @@ import { bytes, closeAll, harnesses, pattern, resetConnection, text } from './he
 afterEach(closeAll)
 
 /** A reader fed directly, so each test chooses the chunk boundaries exactly. */
-function fed(chunks: readonly string[], options: { limit?: number; eof?: boolean } = {}): StreamReader {
+function fed(
+  chunks: readonly string[],
+  options: { limit?: number; eof?: boolean } = {},
+): StreamReader {
   const reader = new StreamReader(options.limit === undefined ? {} : { limit: options.limit })
   for (const chunk of chunks) {
     reader.feedData(bytes(chunk))

@@ -97,10 +97,7 @@ describe.each(harnesses)('WHATWG streams over $name', (harness) => {
       },
     })
 
-    await Promise.all([
-      source.pipeTo(client.writer.writable),
-      server.reader.readable.pipeTo(sink),
-    ])
+    await Promise.all([source.pipeTo(client.writer.writable), server.reader.readable.pipeTo(sink)])
     expect(serverPausedReading).toBe(true)
     expect(client.tap.events).toContain('pauseWriting')
     // Without backpressure the whole transfer would have piled up in the write buffer.
