@@ -66,7 +66,11 @@ export interface StreamProtocolCallbacks extends BaseProtocolCallbacks {
  */
 export interface BufferedProtocolCallbacks extends BaseProtocolCallbacks {
   /**
-   * Called before each read to get the memory to read into.
+   * Called to get the memory the next received bytes go to: only after `connectionMade`, only
+   * while the transport is reading (never while paused or closing), and only when bytes are about
+   * to land. A transport that reads straight into this memory asks ahead of the read and asks
+   * again once the read has completed; the bytes always end up at the start of the buffer returned
+   * by the latest call, so a protocol may empty or replace its memory whenever it likes.
    * @param sizeHint - The size the transport would like; `-1` when it has no preference.
    * @returns A non-empty buffer; the transport writes at most its length, from its start.
    */

@@ -87,7 +87,10 @@ export interface ReadTransport<
    * `resumeReading()`. The peer is slowed down by TCP flow control. Idempotent.
    */
   pauseReading(): void
-  /** Delivers data again after `pauseReading()`. Idempotent. */
+  /**
+   * Delivers data again after `pauseReading()`: what arrived meanwhile first, in order, after
+   * this call has returned (never from inside it). Idempotent.
+   */
   resumeReading(): void
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect } from 'vitest'
 import type { TransportHarness } from './harness.ts'
 import { ConnectionTracker } from './open-connection.ts'
+import { describeBufferedProtocol } from './suites/buffered-protocol.ts'
 import { describeCallOrder } from './suites/call-order.ts'
 import { describeCallbackErrors } from './suites/callback-errors.ts'
 import { describeClosing } from './suites/closing.ts'
@@ -14,7 +15,7 @@ import { describeWriting } from './suites/writing.ts'
 /**
  * Registers the wirekit transport contract as a vitest `describe` suite run over `harness`: call
  * order, water marks, close/abort, EOF in both directions, what `write()` takes, callbacks that
- * throw, resets, reading control, the buffered receive path, extra info and `setProtocol`.
+ * throw, resets, reading control, the buffered receive path and a buffered protocol's life, extra info and `setProtocol`.
  *
  * After each test the suite disposes of every connection it opened and fails the test if any
  * recorder saw the callbacks out of order (see `RecordingProtocol`).
@@ -44,6 +45,7 @@ export function describeTransportCompliance(harness: TransportHarness): void {
     describeCallbackErrors(tracker)
     describeTransportErrors(tracker)
     describeReading(tracker)
+    describeBufferedProtocol(tracker)
     describeProtocolAndInfo(tracker)
   })
 }

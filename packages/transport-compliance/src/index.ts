@@ -44,6 +44,7 @@ export {
   type RecordedEvent,
   type RecorderHooks,
 } from './recording-protocol.ts'
+export { FillingBufferProtocol } from './filling-buffer-protocol.ts'
 export { ByteStream, expectedBytes, expectStreamBytes } from './byte-stream.ts'
 export { fillWriteBuffer, roundTrip } from './fill.ts'
 export type { Side } from './open-connection.ts'

@@ -139,7 +139,7 @@ export class MemoryLink {
     if (this.#broken) {
       return false
     }
-    if (reader.discarding) {
+    if (reader.isClosing()) {
       // A closing or closed reader drops what reaches it, so that the writer can still flush.
       if (pipe.size === 0 && !pipe.eofDue) {
         return false
@@ -151,7 +151,7 @@ export class MemoryLink {
     }
     let progress = false
     let budget = this.#options.maxBytesPerStep ?? Infinity
-    while (budget > 0 && pipe.size > 0 && reader.accepting && !this.#isBroken()) {
+    while (budget > 0 && pipe.size > 0 && reader.isReading() && !this.#isBroken()) {
       const allowed = this.#allowedBeforeFault(direction)
       if (allowed === 0) {
         progress = true
@@ -160,22 +160,18 @@ export class MemoryLink {
       const size = Math.min(pipe.size, budget, READ_SIZE, allowed, this.#randomChunkSize())
       const chunk = pipe.take(size)
       from.outgoingShrank()
-      const leftover = reader.receive(chunk)
-      const taken = size - (leftover?.length ?? 0)
-      if (leftover !== undefined) {
-        pipe.unshift(leftover)
-      }
-      budget -= taken
-      direction.delivered += taken
-      this.#deliveredTotal += taken
+      reader.deliver(chunk)
+      budget -= size
+      direction.delivered += size
+      this.#deliveredTotal += size
       progress = true
     }
     if (!this.#isBroken()) {
       this.#allowedBeforeFault(direction)
     }
-    if (pipe.eofDue && reader.accepting && !this.#isBroken()) {
+    if (pipe.eofDue && reader.isReading() && !this.#isBroken()) {
       pipe.markEofDelivered()
-      reader.receiveEof()
+      reader.deliverEof()
       progress = true
     }
     return progress

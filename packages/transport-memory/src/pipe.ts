@@ -40,19 +40,6 @@ export class Pipe {
     this.#size += chunk.length
   }
 
-  /** Puts bytes the reader could not take back in front of the queue. */
-  unshift(chunk: Uint8Array): void {
-    if (this.#offset > 0) {
-      const head = this.#chunks[0]
-      if (head !== undefined) {
-        this.#chunks[0] = head.subarray(this.#offset)
-      }
-      this.#offset = 0
-    }
-    this.#chunks.unshift(chunk)
-    this.#size += chunk.length
-  }
-
   /** Takes the next `count` bytes (at most {@link size}), as one chunk the reader owns. */
   take(count: number): Uint8Array {
     const head = this.#chunks[0]

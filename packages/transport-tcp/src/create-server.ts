@@ -5,7 +5,7 @@ import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
 import { TCPServerImpl, type TCPServer } from './tcp-server.ts'
-import { userBufferReadsAvailable } from './user-buffer-reads.ts'
+import { detectReadPath, readPathWarning } from './user-buffer-reads.ts'
 import { checkCount, checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
 export type { TCPServer } from './tcp-server.ts'
@@ -54,7 +54,8 @@ export async function createServer<TProtocol extends AnyProtocol>(
   signal?.throwIfAborted()
 
   const hostLabel = hosts.join(', ')
-  const userBufferReads = await userBufferReadsAvailable()
+  const readPath = await detectReadPath()
+  const userBufferReads = readPath.kind === 'user-buffers' ? readPath.symbols : undefined
   const server = new TCPServerImpl(protocolFactory, {
     socketOptions,
     maxConnections,
@@ -84,6 +85,10 @@ export async function createServer<TProtocol extends AnyProtocol>(
   if (signal?.aborted === true) {
     server.close()
     throw signal.reason
+  }
+  const warning = readPathWarning(readPath)
+  if (warning !== undefined) {
+    socketOptions.onWarning(warning)
   }
   signal?.addEventListener(
     'abort',

@@ -9,9 +9,10 @@
  * `net.Socket` keeps for `onread` and switching its handle to a user buffer gives it exactly the
  * state `onread` would have given it.
  *
- * {@link userBufferReadsAvailable} checks once per process that this works (the symbols and the
- * handle method exist, and a loopback round trip reads through the callback); when it does not,
- * or when `WIREKIT_TCP_READS=events` is set, servers use Node's public `'data'` events.
+ * {@link detectReadPath} checks once per process that this works (the symbols and the handle
+ * method exist, and a loopback round trip reads through the callback); when it does not, servers
+ * use Node's public `'data'` events and say why (one warning per server), unless
+ * `WIREKIT_TCP_READS=events` asked for them.
  */
 import { once } from 'node:events'
 import { connect, createServer, Socket } from 'node:net'
@@ -24,8 +25,15 @@ export interface UserBufferReader {
   onRead(nread: number, buffer: Uint8Array): void
 }
 
-/** How long the start-up round trip may take before the public path is chosen. */
-const SELF_TEST_TIMEOUT_MS = 2000
+/**
+ * A guard against a round trip that never ends (a Node whose handle neither reads into the buffer
+ * nor emits events), not a deadline: a loopback round trip in the same process takes well under a
+ * millisecond, so only a broken Node reaches it, never a busy machine.
+ */
+const SELF_TEST_HANG_GUARD_MS = 60_000
+
+/** The names Node gives the symbols that hold a socket's `onread` state. */
+const ONREAD_SYMBOL_NAMES = { buffer: 'kBuffer', callback: 'kBufferCb', generator: 'kBufferGen' }
 
 interface OnreadSymbols {
   readonly buffer: symbol
@@ -35,17 +43,19 @@ interface OnreadSymbols {
 
 type HandleWithUserBuffer = { useUserBuffer?: (buffer: Uint8Array) => void } | null | undefined
 
-function findOnreadSymbols(): OnreadSymbols | undefined {
+function findOnreadSymbols(): OnreadSymbols | string {
   const probe = new Socket()
   const symbols = Object.getOwnPropertySymbols(probe)
   const find = (description: string): symbol | undefined =>
     symbols.find((symbol) => symbol.description === description)
-  const buffer = find('kBuffer')
-  const callback = find('kBufferCb')
-  const generator = find('kBufferGen')
-  return buffer === undefined || callback === undefined || generator === undefined
-    ? undefined
-    : { buffer, callback, generator }
+  const buffer = find(ONREAD_SYMBOL_NAMES.buffer)
+  const callback = find(ONREAD_SYMBOL_NAMES.callback)
+  const generator = find(ONREAD_SYMBOL_NAMES.generator)
+  if (buffer === undefined || callback === undefined || generator === undefined) {
+    const names = Object.values(ONREAD_SYMBOL_NAMES).join(', ')
+    return `net.Socket has no ${names} symbols on Node ${process.version}`
+  }
+  return { buffer, callback, generator }
 }
 
 function handleOf(socket: Socket): HandleWithUserBuffer {
@@ -115,7 +125,8 @@ async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
     client.on('error', () => undefined)
     client.end('wirekit')
     client.resume()
-    const timer = setTimeout(() => client.destroy(), SELF_TEST_TIMEOUT_MS)
+    const timer = setTimeout(() => client.destroy(), SELF_TEST_HANG_GUARD_MS)
+    timer.unref()
     await once(client, 'close')
     clearTimeout(timer)
     return seen === 'wirekit'
@@ -124,28 +135,66 @@ async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
   }
 }
 
-let detection: Promise<OnreadSymbols | undefined> | undefined
+/** How accepted sockets read: into memory the transport chooses, or through `'data'` events. */
+export type ReadPath =
+  | { readonly kind: 'user-buffers'; readonly symbols: OnreadSymbols }
+  | {
+      readonly kind: 'events'
+      /** Why the fast path is not used. */
+      readonly reason: string
+      /** `true` when `WIREKIT_TCP_READS=events` asked for events: nothing to warn about. */
+      readonly asked: boolean
+    }
+
+let detection: Promise<ReadPath> | undefined
+
+async function detect(): Promise<ReadPath> {
+  if (process.env.WIREKIT_TCP_READS === 'events') {
+    return { kind: 'events', reason: 'WIREKIT_TCP_READS=events', asked: true }
+  }
+  const symbols = findOnreadSymbols()
+  if (typeof symbols === 'string') {
+    return { kind: 'events', reason: symbols, asked: false }
+  }
+  try {
+    if (await roundTrip(symbols)) {
+      return { kind: 'user-buffers', symbols }
+    }
+    return {
+      kind: 'events',
+      reason: `a loopback read into a user buffer failed on Node ${process.version}`,
+      asked: false,
+    }
+  } catch (error) {
+    return {
+      kind: 'events',
+      reason: `the user-buffer self-test threw: ${error instanceof Error ? error.message : String(error)}`,
+      asked: false,
+    }
+  }
+}
+
+/** How accepted sockets read in this process; checked once, with a loopback round trip. */
+export function detectReadPath(): Promise<ReadPath> {
+  detection ??= detect()
+  return detection
+}
+
+/** The warning a server gives when it reads through events without being asked to. */
+export function readPathWarning(path: ReadPath): string | undefined {
+  return path.kind === 'events' && !path.asked
+    ? `accepted sockets read through 'data' events, a copy per read (${path.reason}); ` +
+        'set WIREKIT_TCP_READS=events to choose this and silence the warning'
+    : undefined
+}
 
 /**
  * The `onread` symbols when user-buffer reads work for accepted sockets in this process, else
- * `undefined`. Checked once, with a loopback round trip; never rejects.
+ * `undefined`. Never rejects.
  */
-export function userBufferReadsAvailable(): Promise<OnreadSymbols | undefined> {
-  detection ??= (async () => {
-    if (process.env.WIREKIT_TCP_READS === 'events') {
-      return undefined
-    }
-    const symbols = findOnreadSymbols()
-    if (symbols === undefined) {
-      return undefined
-    }
-    try {
-      return (await roundTrip(symbols)) ? symbols : undefined
-    } catch {
-      return undefined
-    }
-  })()
-  return detection
+export async function userBufferReadsAvailable(): Promise<OnreadSymbols | undefined> {
+  const path = await detectReadPath()
+  return path.kind === 'user-buffers' ? path.symbols : undefined
 }
 
 export type { OnreadSymbols }

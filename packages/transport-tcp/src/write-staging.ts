@@ -16,7 +16,7 @@
  */
 
 /** The size of a staging buffer; writes larger than this are copied into a buffer of their own. */
-export const STAGING_SIZE = 256 * 1024
+export const STAGING_SIZE: number = 256 * 1024
 
 /** How many idle buffers are kept for reuse (2 MiB); more are left to the garbage collector. */
 const MAX_IDLE = 8

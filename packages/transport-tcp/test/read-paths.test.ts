@@ -1,9 +1,15 @@
+import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BufferedProtocol } from '@wirekit/protocol-core'
 import { createServer } from '../src/index.ts'
 import { READ_SIZE } from '../src/read-buffer.ts'
-import { userBufferReadsAvailable } from '../src/user-buffer-reads.ts'
-import { Cleanup, rawClient } from './helpers.ts'
+import { unsentBytesExact } from '../src/unsent-bytes.ts'
+import { detectReadPath } from '../src/user-buffer-reads.ts'
+import { Cleanup, rawClient, readAll } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -12,27 +18,37 @@ const eventReads = process.env.WIREKIT_TCP_READS === 'events'
 
 describe(`read path (${eventReads ? "'data' events" : 'user buffers'})`, () => {
   it('is the one this test project is for', async () => {
-    const symbols = await userBufferReadsAvailable()
-    if (eventReads) {
-      expect(symbols).toBeUndefined()
-    } else {
-      // Node 20.19+ keeps onread's state in these symbols: the fast path must be on here.
-      expect(symbols).toBeDefined()
-    }
+    const path = await detectReadPath()
+    // Node 20.19+ keeps onread's state in the symbols the transport looks for: the fast path must
+    // be on wherever events were not asked for (this runs on every Node line CI tests).
+    expect(path.kind).toBe(eventReads ? 'events' : 'user-buffers')
+  })
+
+  it('counts unsent bytes exactly on this Node (the fields it reads exist)', async () => {
+    const server = await createServer(() => new BufferedSink(), { host: '127.0.0.1', port: 0 })
+    cleanup.add(server, (s) => s.close())
+    const socket = await rawClient(server)
+    expect(unsentBytesExact(socket)).toBe(true)
+    socket.destroy()
   })
 
   it('reads straight into a buffered protocol’s memory only on the user-buffer path', async () => {
+    // On the user-buffer path the socket reads into the memory getBuffer() gave, so when the
+    // transport asks for the buffer again at the end of the read, the new bytes are there already.
+    // On the events path the bytes are copied in only after that call.
+    const memory = new Uint8Array(READ_SIZE)
+    const seenAtGetBuffer: string[] = []
     const hints: number[] = []
-    let received = 0
+    let received = ''
     let lost = false
     class Sink extends BufferedProtocol {
-      readonly memory = new Uint8Array(READ_SIZE)
       override getBuffer(sizeHint: number): Uint8Array {
         hints.push(sizeHint)
-        return this.memory
+        seenAtGetBuffer.push(Buffer.from(memory.subarray(0, 4)).toString('latin1'))
+        return memory
       }
       override bufferUpdated(nbytes: number): void {
-        received += nbytes
+        received += Buffer.from(memory.subarray(0, nbytes)).toString('latin1')
       }
       override connectionLost(): void {
         lost = true
@@ -41,13 +57,61 @@ describe(`read path (${eventReads ? "'data' events" : 'user buffers'})`, () => {
     const server = await createServer(() => new Sink(), { host: '127.0.0.1', port: 0 })
     cleanup.add(server, (s) => s.close())
     const socket = await rawClient(server)
-    socket.end(Buffer.alloc(1000))
+    socket.write('AAAA')
+    await expect.poll(() => received).toBe('AAAA')
+    socket.end('BBBB')
     await expect.poll(() => lost).toBe(true)
-    expect(received).toBe(1000)
-    if (eventReads) {
-      expect(hints).toEqual([1000])
-    } else {
-      expect(hints.every((hint) => hint === READ_SIZE)).toBe(true)
-    }
+    expect(received).toBe('AAAABBBB')
+    expect(seenAtGetBuffer.includes('BBBB')).toBe(!eventReads)
+    // Asked ahead of a read only on the user-buffer path, with the size of a read.
+    expect(hints.includes(READ_SIZE)).toBe(!eventReads)
+  })
+})
+
+/** A buffered protocol that takes everything into one fixed buffer. */
+class BufferedSink extends BufferedProtocol {
+  readonly memory = new Uint8Array(1024)
+  override getBuffer(): Uint8Array {
+    return this.memory
+  }
+  override bufferUpdated(): void {
+    // Nothing kept.
+  }
+}
+
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`fixtures/${name}`, import.meta.url))
+
+/** Starts the echo fixture (maybe with a preload), echoes through it, and returns its stderr lines. */
+async function echoThroughChild(preload: string[]): Promise<{ echoed: string; stderr: string[] }> {
+  const env = { ...process.env }
+  delete env.WIREKIT_TCP_READS
+  const child = spawn(process.execPath, [...preload, fixture('echo-server.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  cleanup.add(child, (c) => c.kill('SIGKILL'))
+  const stderr: string[] = []
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+  const socket = connect({ host: '127.0.0.1', port: Number(line) })
+  socket.end('through the fallback')
+  const echoed = (await readAll(socket)).toString()
+  child.kill('SIGTERM')
+  await once(child, 'exit')
+  return { echoed, stderr }
+}
+
+describe('a read path chosen by accident', () => {
+  it('is said once, by a server that falls back to events without being asked, and still echoes', async () => {
+    const broken = await echoThroughChild(['--import', fixture('hide-onread-symbol.mjs')])
+    expect(broken.echoed).toBe('through the fallback')
+    const warnings = broken.stderr.filter((line) => line.startsWith('warning: '))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/read through 'data' events.*kBufferGen/)
+
+    const healthy = await echoThroughChild([])
+    expect(healthy.echoed).toBe('through the fallback')
+    expect(healthy.stderr).toEqual([])
   })
 })

@@ -27,6 +27,35 @@ export function describeProtocolAndInfo(tracker: ConnectionTracker): void {
       expect(serverPeer).toEqual(clientSelf)
     })
 
+    it('keeps peername and sockname for the life of the transport, inside connectionLost too', async () => {
+      const seen = new Map<string, unknown>()
+      const record = (side: string) => (protocol: RecordingProtocol) => (): void => {
+        seen.set(`${side} peername`, protocol.transport?.getExtraInfo('peername'))
+        seen.set(`${side} sockname`, protocol.transport?.getExtraInfo('sockname'))
+      }
+      const recorder = (side: string) => (): RecordingProtocol => {
+        const protocol = new RecordingProtocol()
+        protocol.hooks = { connectionLost: record(side)(protocol) }
+        return protocol
+      }
+      const { client, server } = await tracker.open({
+        client: { protocol: recorder('client') },
+        server: { protocol: recorder('server') },
+      })
+      const expected = new Map<string, unknown>([
+        ['client peername', expectAddress(client.transport.getExtraInfo('peername'))],
+        ['client sockname', expectAddress(client.transport.getExtraInfo('sockname'))],
+        ['server peername', expectAddress(server.transport.getExtraInfo('peername'))],
+        ['server sockname', expectAddress(server.transport.getExtraInfo('sockname'))],
+      ])
+      client.transport.close()
+      await client.protocol.waitFor('connectionLost')
+      await server.protocol.waitFor('connectionLost')
+      expect(seen).toEqual(expected)
+      expect(client.transport.getExtraInfo('sockname')).toEqual(expected.get('client sockname'))
+      expect(server.transport.getExtraInfo('peername')).toEqual(expected.get('server peername'))
+    })
+
     it('returns the default, or undefined, for an unknown key', async () => {
       const { client } = await tracker.open()
       const fallback = { none: true }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expectStreamBytes } from '../byte-stream.ts'
+import { ByteStream, expectStreamBytes } from '../byte-stream.ts'
 import { fillTowardServer } from '../fill.ts'
 import type { ConnectionTracker } from '../open-connection.ts'
 import { bytes } from './text.ts'
@@ -58,6 +58,26 @@ export function describeWaterMarks(tracker: ConnectionTracker): void {
       expect(t.getWriteBufferSize()).toBe(size + 1001)
       t.write(new Uint8Array(0))
       expect(t.getWriteBufferSize()).toBe(size + 1001)
+    })
+
+    it('never counts bytes that have left: size + bytes the peer received <= bytes written', async () => {
+      const { client, server } = await tracker.open()
+      const total = 4 * 1024 * 1024
+      client.transport.setWriteBufferLimits({ high: 2 * total })
+      const overcounts: string[] = []
+      server.protocol.hooks = {
+        dataReceived: () => {
+          const size = client.transport.getWriteBufferSize()
+          const received = server.protocol.receivedLength()
+          if (size + received > total) {
+            overcounts.push(`size ${size} with ${received} of ${total} received`)
+          }
+        },
+      }
+      client.transport.write(new ByteStream().next(total))
+      await server.protocol.waitForBytes(total)
+      expect(overcounts.slice(0, 3)).toEqual([])
+      expect(client.transport.getWriteBufferSize()).toBe(0)
     })
 
     it('pauses once, when the size goes strictly above high, and keeps what is written meanwhile', async () => {

@@ -1,0 +1,610 @@
+import {
+  checkProtocolBuffer,
+  checkWriteData,
+  droppedWritesWarning,
+  isBufferedProtocol,
+  reportCallbackError,
+  transportSymbol,
+  WriteAfterEofError,
+  WriteFlowControl,
+  type AnyProtocol,
+  type BufferedProtocolCallbacks,
+  type ExtraInfo,
+  type FlowControlListener,
+  type ProtocolCallbackName,
+  type StreamProtocolCallbacks,
+  type Transport,
+  type WriteBufferLimits,
+} from '@wirekit/protocol-core'
+
+/** What a {@link StreamTransport} needs besides its I/O. */
+export interface StreamTransportOptions {
+  /** Told of every error a protocol callback throws (a `ProtocolCallbackError`). */
+  readonly onError: (error: Error) => void
+  /** Told of harmless misuse, such as writes that keep coming after a close. */
+  readonly onWarning: (message: string) => void
+  /** The water marks the transport starts with; the defaults when left out. */
+  readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
+  /** Who the connection is with, for messages: `127.0.0.1 port 52100`. */
+  readonly peer?: string | undefined
+}
+
+/** `true` when two views start at the same byte of the same memory. */
+function sameStart(a: Uint8Array, b: Uint8Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset
+}
+
+/** An owned copy of the first `length` bytes of `view`. */
+function copyOf(view: Uint8Array, length: number): Uint8Array {
+  const copy = new Uint8Array(length)
+  copy.set(view.subarray(0, length))
+  return copy
+}
+
+/**
+ * The connection core: the state machine of a stream transport (asyncio's `_SelectorTransport`
+ * and `_FlowControlMixin`), written once for every wirekit transport. A transport extends it and
+ * supplies only its I/O, through the abstract `io*` methods; it reports what its I/O sees through
+ * the protected `receive*`, `readBuffer`/`readLanded`, `writeProgress`, `fail` and `finish` methods.
+ *
+ * What the core guarantees, whatever the I/O:
+ * - call order: `connectionMade` once and first; data (or `getBuffer`/`bufferUpdated`), at most one
+ *   `eofReceived` after the last data, then `connectionLost` exactly once and last, never
+ *   re-entrant (a `close()` or `abort()` inside a callback leads to it after the callback returned);
+ * - reading: nothing is delivered while paused or once closing; data that arrives while paused is
+ *   held and delivered, in order, after `resumeReading()` (never from inside that call), before the
+ *   I/O reads again; an EOF waits behind held data;
+ * - a buffered protocol is asked for memory only after `connectionMade`, only while reading, and
+ *   only when bytes are about to land: when the I/O reads straight into protocol memory, the buffer
+ *   is asked for again when the read completed, and the bytes are moved there if the protocol
+ *   returns other memory by then, so a protocol that empties its buffer later never sees stale bytes;
+ * - writing: `write()` checks its argument, throws after `writeEof()`, drops (and warns about) data
+ *   after a close, and drives `pauseWriting`/`resumeWriting` from the I/O's own buffer size;
+ * - errors: a callback that throws is reported once and aborts only this connection (flow and
+ *   `connectionLost` callbacks are reported only); the first error is what `connectionLost` gets.
+ *
+ * @typeParam TExtraInfo - The keys {@link StreamTransport.getExtraInfo} knows.
+ * @example
+ * ```ts
+ * class PipeTransport extends StreamTransport {
+ *   protected ioStartReading(): void { this.pipe.resume() }
+ *   // ... the other io* methods
+ * }
+ * ```
+ */
+export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
+  implements Transport<TExtraInfo>, FlowControlListener
+{
+  readonly [transportSymbol] = true as const
+  readonly #options: StreamTransportOptions
+  readonly #flow: WriteFlowControl
+  #protocol!: AnyProtocol
+  #buffered = false
+  #started = false
+  #reading = true
+  #closing = false
+  #aborted = false
+  #eofWritten = false
+  #eofReceived = false
+  /** The peer's EOF arrived while data was held or reading paused: it comes after them. */
+  #eofHeld = false
+  #lost = false
+  #droppedWrites = 0
+  /** How many protocol callbacks are running (nested through writes and flow notifications). */
+  #depth = 0
+  /** `finish()` was asked for inside a callback: it runs once the callback has returned. */
+  #finishDue = false
+  #drainScheduled = false
+  /** Why the connection ended, for `connectionLost`: the first I/O or callback error. */
+  #error: Error | undefined
+  /** Received chunks (owned) waiting for `resumeReading()`, oldest first. */
+  #held: Uint8Array[] | undefined
+  /** The protocol memory handed to the I/O for its next read, by {@link StreamTransport.readBuffer}. */
+  #lent: Uint8Array | undefined
+
+  /**
+   * @param protocol - The protocol to drive; its `connectionMade` runs on {@link StreamTransport.start}.
+   * @param options - Error and warning handlers, water marks, the peer's label.
+   */
+  constructor(protocol: AnyProtocol, options: StreamTransportOptions) {
+    this.#options = options
+    this.#flow = new WriteFlowControl(this)
+    if (options.writeBufferLimits !== undefined) {
+      this.#flow.setLimits(options.writeBufferLimits, 0)
+    }
+    this.setProtocol(protocol)
+  }
+
+  // --- the I/O a transport supplies ---
+
+  /** Starts reading, or reads again after {@link StreamTransport.ioStopReading}. Delivers nothing from inside the call. */
+  protected abstract ioStartReading(): void
+  /** Stops reading from the peer (its sends then back up) until {@link StreamTransport.ioStartReading}. */
+  protected abstract ioStopReading(): void
+  /** Sends a copy of `data` (never empty) after what was sent before. */
+  protected abstract ioWrite(data: Uint8Array): void
+  /** Sends copies of `chunks` (none empty), in order, as one batch where the I/O can. */
+  protected abstract ioWriteAll(chunks: readonly Uint8Array[]): void
+  /** Bytes written and not yet handed to the system (asyncio's `get_write_buffer_size()`). */
+  protected abstract ioWriteBufferSize(): number
+  /** Sends EOF once everything written before has left; reading goes on. */
+  protected abstract ioWriteEof(): void
+  /**
+   * Closes gracefully: what arrives from now on is discarded (and must still be read, so that the
+   * close is not a reset), what is buffered is flushed, EOF is sent, then the transport calls
+   * {@link StreamTransport.finish}.
+   */
+  protected abstract ioClose(): void
+  /** Drops what is buffered and closes at once; the transport then calls {@link StreamTransport.finish}. */
+  protected abstract ioAbort(): void
+  /** The transport's extra information under `name`, or `undefined`. */
+  protected abstract ioExtraInfo(name: string): unknown
+
+  // --- what the transport's I/O reports ---
+
+  /**
+   * Calls `connectionMade`, then starts reading unless the protocol paused. The transport calls this
+   * once, when the connection is ready.
+   */
+  start(): void {
+    this.#started = true
+    this.#depth += 1
+    try {
+      this.#protocol.connectionMade(this)
+    } catch (error) {
+      this.#callbackFailed('connectionMade', error)
+    } finally {
+      this.#leaveCallback()
+    }
+    this.#readAgain()
+  }
+
+  /** Bytes from the peer, owned by the transport's caller from now on (never empty). */
+  protected receive(chunk: Uint8Array): void {
+    if (this.#closing) {
+      return
+    }
+    if (!this.#reading || this.#held !== undefined || !this.#started) {
+      ;(this.#held ??= []).push(chunk)
+      return
+    }
+    this.#deliver(chunk)
+  }
+
+  /**
+   * The memory for the I/O's next read, for an I/O that reads into memory it is given: a buffered
+   * protocol's own memory when it may be asked for it now, else `scratch` (the transport's own read
+   * buffer). Pass what lands there to {@link StreamTransport.readLanded}.
+   */
+  protected readBuffer(scratch: Uint8Array): Uint8Array {
+    this.#lent = undefined
+    if (this.#buffered && this.#started && this.isReading() && this.#held === undefined) {
+      const buffer = this.#askForBuffer(scratch.length)
+      if (buffer !== undefined && this.isReading()) {
+        this.#lent = buffer
+        return buffer
+      }
+    }
+    return scratch
+  }
+
+  /**
+   * `nread` bytes were read at the start of `buffer`, which {@link StreamTransport.readBuffer}
+   * returned.
+   * @returns `true` when the bytes were taken (they had landed in protocol memory); `false` when they
+   *   are in the transport's scratch memory: the transport then passes an owned copy to
+   *   {@link StreamTransport.receive}.
+   */
+  protected readLanded(nread: number, buffer: Uint8Array): boolean {
+    const lent = this.#lent
+    this.#lent = undefined
+    if (this.#closing) {
+      return true
+    }
+    if (buffer !== lent) {
+      return false
+    }
+    if (!this.#buffered || !this.isReading() || this.#held !== undefined) {
+      // The protocol changed or paused since: the bytes go the ordinary way.
+      this.receive(copyOf(lent, nread))
+      return true
+    }
+    // Time has passed since the buffer was given: ask again where the bytes belong now.
+    const current = this.#askForBuffer(nread)
+    if (current === undefined) {
+      return true
+    }
+    if (sameStart(current, lent) && current.length >= nread) {
+      this.#bufferUpdated(nread)
+    } else {
+      this.#feed(copyOf(lent, nread), current)
+    }
+    return true
+  }
+
+  /** The peer sent EOF (it will send nothing more). */
+  protected receiveEof(): void {
+    if (this.#closing || this.#eofReceived) {
+      return
+    }
+    if (!this.#reading || this.#held !== undefined || !this.#started) {
+      this.#eofHeld = true
+      return
+    }
+    this.#deliverEof()
+  }
+
+  /** Some of what was written has left: the write buffer shrank. */
+  protected writeProgress(): void {
+    // An aborted transport dropped its buffer: that is no reason to resume writing.
+    if (!this.#aborted && !this.#lost) {
+      this.#flow.update(this.ioWriteBufferSize())
+    }
+  }
+
+  /** Remembers why the connection is ending, for `connectionLost`, without acting on it. */
+  protected recordError(error: Error): void {
+    this.#error ??= error
+  }
+
+  /** The connection failed (a reset, a timeout): aborts it; `connectionLost` gets `error`. */
+  protected fail(error: Error): void {
+    this.#error ??= error
+    this.abort()
+  }
+
+  /**
+   * The connection is over: calls `connectionLost` with the first recorded error, once. Inside a
+   * protocol callback, it waits for the callback to return.
+   */
+  protected finish(): void {
+    if (this.#lost) {
+      return
+    }
+    if (this.#depth > 0) {
+      this.#finishDue = true
+      return
+    }
+    this.#lost = true
+    this.#closing = true
+    this.#held = undefined
+    this.#lent = undefined
+    try {
+      this.#protocol.connectionLost(this.#error)
+    } catch (thrown) {
+      reportCallbackError('connectionLost', this.#options.peer, thrown, this.#options.onError)
+    }
+    this.onFinished()
+  }
+
+  /** Called once, right after `connectionLost`: a transport releases what it holds here. */
+  protected onFinished(): void {
+    // Nothing to release by default.
+  }
+
+  /** `true` once `connectionLost` has been called. */
+  protected get finished(): boolean {
+    return this.#lost
+  }
+
+  /** `true` once `abort()` was called or the connection failed. */
+  protected get aborted(): boolean {
+    return this.#aborted
+  }
+
+  // --- BaseTransport ---
+
+  close(): void {
+    if (this.#closing) {
+      return
+    }
+    this.#closing = true
+    this.#dropReceived()
+    this.ioClose()
+  }
+
+  isClosing(): boolean {
+    return this.#closing
+  }
+
+  getExtraInfo<TKey extends keyof TExtraInfo>(name: TKey): TExtraInfo[TKey] | undefined
+  getExtraInfo<TKey extends keyof TExtraInfo, TDefault>(
+    name: TKey,
+    defaultValue: TDefault,
+  ): TExtraInfo[TKey] | TDefault
+  getExtraInfo(name: string, defaultValue?: unknown): unknown
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    const value = this.ioExtraInfo(name)
+    return value === undefined ? defaultValue : value
+  }
+
+  setProtocol(protocol: AnyProtocol): void {
+    this.#protocol = protocol
+    this.#buffered = isBufferedProtocol(protocol)
+  }
+
+  getProtocol(): AnyProtocol {
+    return this.#protocol
+  }
+
+  // --- ReadTransport ---
+
+  isReading(): boolean {
+    return this.#reading && !this.#closing
+  }
+
+  pauseReading(): void {
+    if (this.#closing || !this.#reading) {
+      return
+    }
+    this.#reading = false
+    this.ioStopReading()
+  }
+
+  resumeReading(): void {
+    if (this.#closing || this.#reading) {
+      return
+    }
+    this.#reading = true
+    this.#readAgain()
+  }
+
+  // --- WriteTransport ---
+
+  write(data: Uint8Array): void {
+    checkWriteData('write', data)
+    if (this.#eofWritten) {
+      throw new WriteAfterEofError()
+    }
+    if (data.byteLength === 0) {
+      return
+    }
+    if (this.#closing) {
+      this.#dropWrite()
+      return
+    }
+    this.ioWrite(data)
+    this.#flow.update(this.ioWriteBufferSize())
+  }
+
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    const list = Array.from(chunks)
+    for (const chunk of list) {
+      checkWriteData('writeLines', chunk)
+    }
+    if (this.#eofWritten) {
+      throw new WriteAfterEofError()
+    }
+    const withBytes = list.filter((chunk) => chunk.byteLength > 0)
+    if (this.#closing) {
+      withBytes.forEach(() => {
+        this.#dropWrite()
+      })
+      return
+    }
+    if (withBytes.length > 0) {
+      this.ioWriteAll(withBytes)
+      this.#flow.update(this.ioWriteBufferSize())
+    }
+  }
+
+  writeEof(): void {
+    if (this.#eofWritten || this.#closing) {
+      return
+    }
+    this.#eofWritten = true
+    this.ioWriteEof()
+  }
+
+  canWriteEof(): boolean {
+    return true
+  }
+
+  abort(): void {
+    if (this.#lost || this.#aborted) {
+      return
+    }
+    this.#closing = true
+    this.#aborted = true
+    this.#dropReceived()
+    this.ioAbort()
+  }
+
+  getWriteBufferSize(): number {
+    return this.#lost ? 0 : this.ioWriteBufferSize()
+  }
+
+  getWriteBufferLimits(): WriteBufferLimits {
+    return this.#flow.limits
+  }
+
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits, this.getWriteBufferSize())
+  }
+
+  // --- write flow control (FlowControlListener) ---
+
+  /** @internal Called by the flow control: the buffer went above the high-water mark. */
+  onPauseWriting(): void {
+    this.#notifyFlow('pauseWriting')
+  }
+
+  /** @internal Called by the flow control: the buffer drained to the low-water mark. */
+  onResumeWriting(): void {
+    this.#notifyFlow('resumeWriting')
+  }
+
+  // --- delivery ---
+
+  /** Hands an owned chunk to the protocol, which is reading and holds nothing back. */
+  #deliver(chunk: Uint8Array): void {
+    if (this.#buffered) {
+      this.#feed(chunk, undefined)
+      return
+    }
+    this.#depth += 1
+    try {
+      ;(this.#protocol as StreamProtocolCallbacks).dataReceived(chunk)
+    } catch (error) {
+      this.#callbackFailed('dataReceived', error)
+    } finally {
+      this.#leaveCallback()
+    }
+  }
+
+  /**
+   * Copies an owned chunk into the memory a buffered protocol gives, as many times as it takes;
+   * `first` is memory it gave already for these bytes. Holds the rest if the protocol pauses.
+   */
+  #feed(chunk: Uint8Array, first: Uint8Array | undefined): void {
+    let offset = 0
+    let buffer = first
+    while (offset < chunk.length) {
+      if (this.#closing) {
+        return
+      }
+      if (!this.#reading) {
+        ;(this.#held ??= []).unshift(chunk.subarray(offset))
+        return
+      }
+      const remaining = chunk.length - offset
+      buffer ??= this.#askForBuffer(remaining)
+      if (buffer === undefined) {
+        return
+      }
+      const size = Math.min(buffer.length, remaining)
+      buffer.set(chunk.subarray(offset, offset + size))
+      offset += size
+      buffer = undefined
+      if (!this.#bufferUpdated(size)) {
+        return
+      }
+    }
+  }
+
+  /** Lets the I/O read, once what was held is delivered (never from inside the caller's stack). */
+  #readAgain(): void {
+    if (!this.isReading()) {
+      return
+    }
+    if (this.#held === undefined && !this.#eofHeld) {
+      this.ioStartReading()
+    } else if (!this.#drainScheduled) {
+      this.#drainScheduled = true
+      queueMicrotask(() => {
+        this.#drainHeld()
+      })
+    }
+  }
+
+  /** Delivers what was held while paused, then the held EOF, then lets the I/O read again. */
+  #drainHeld(): void {
+    this.#drainScheduled = false
+    let chunk: Uint8Array | undefined
+    while (this.isReading() && (chunk = this.#held?.shift()) !== undefined) {
+      if (this.#held?.length === 0) {
+        this.#held = undefined
+      }
+      this.#deliver(chunk)
+    }
+    if (!this.isReading() || this.#held !== undefined) {
+      return
+    }
+    if (this.#eofHeld) {
+      this.#eofHeld = false
+      this.#deliverEof()
+      return
+    }
+    this.ioStartReading()
+  }
+
+  #deliverEof(): void {
+    this.#eofReceived = true
+    let keepOpen: boolean
+    this.#depth += 1
+    try {
+      keepOpen = this.#protocol.eofReceived()
+    } catch (error) {
+      this.#callbackFailed('eofReceived', error)
+      return
+    } finally {
+      this.#leaveCallback()
+    }
+    if (!keepOpen) {
+      this.close()
+    }
+  }
+
+  /** Nothing received is delivered any more. */
+  #dropReceived(): void {
+    this.#held = undefined
+    this.#eofHeld = false
+    this.#lent = undefined
+  }
+
+  /** Asks the buffered protocol for memory; reports and aborts when it gives none. */
+  #askForBuffer(sizeHint: number): Uint8Array | undefined {
+    this.#depth += 1
+    try {
+      return checkProtocolBuffer((this.#protocol as BufferedProtocolCallbacks).getBuffer(sizeHint))
+    } catch (error) {
+      this.#callbackFailed('getBuffer', error)
+      return undefined
+    } finally {
+      this.#leaveCallback()
+    }
+  }
+
+  /** @returns `false` when the callback threw (the connection is aborted). */
+  #bufferUpdated(nbytes: number): boolean {
+    this.#depth += 1
+    try {
+      ;(this.#protocol as BufferedProtocolCallbacks).bufferUpdated(nbytes)
+      return true
+    } catch (error) {
+      this.#callbackFailed('bufferUpdated', error)
+      return false
+    } finally {
+      this.#leaveCallback()
+    }
+  }
+
+  #notifyFlow(name: 'pauseWriting' | 'resumeWriting'): void {
+    if (this.#lost) {
+      return
+    }
+    this.#depth += 1
+    try {
+      this.#protocol[name]?.()
+    } catch (error) {
+      this.#callbackFailed(name, error)
+    } finally {
+      this.#leaveCallback()
+    }
+  }
+
+  /** After every protocol callback: runs a `finish()` that came while callbacks were running. */
+  #leaveCallback(): void {
+    this.#depth -= 1
+    if (this.#depth === 0 && this.#finishDue) {
+      this.#finishDue = false
+      this.finish()
+    }
+  }
+
+  #dropWrite(): void {
+    this.#droppedWrites += 1
+    const warning = droppedWritesWarning(this.#droppedWrites, this.#options.peer)
+    if (warning !== undefined) {
+      this.#options.onWarning(warning)
+    }
+  }
+
+  /** Reports a callback's error once; aborts unless the callback was about flow. */
+  #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
+    const fatal = reportCallbackError(name, this.#options.peer, thrown, this.#options.onError)
+    if (fatal !== undefined) {
+      this.fail(fatal)
+    }
+  }
+}
