@@ -1,5 +1,7 @@
 import { Protocol } from '@wirekit/protocol-core'
 import { FrameTooLongError } from './errors.ts'
+import { FrameFeeder } from './frame-feeder.ts'
+import { LengthPrefixedDecoder } from './length-prefixed-decoder.ts'
 import { checkInteger } from './options.ts'
 
 /** Options of {@link LengthPrefixedProtocol}. */
@@ -20,8 +22,17 @@ export interface LengthPrefixedProtocolOptions {
  * of its body is buffered: {@link LengthPrefixedProtocol.frameTooLong} is called and the
  * transport aborted. If you override `dataReceived` or `eofReceived`, call `super`.
  *
+ * Frames are delivered only while the transport reads. Once `frameReceived` closes or aborts the
+ * transport, no further frame is delivered (not even the rest of the same chunk) and nothing is
+ * kept. Once it pauses reading ({@link LengthPrefixedProtocol.pauseReading} or
+ * `transport.pauseReading()`), the following frames wait:
+ * {@link LengthPrefixedProtocol.resumeReading} delivers them, in order, at once (after a bare
+ * `transport.resumeReading()` they come with the next chunk or EOF).
+ *
  * A frame that lies whole in one received chunk is delivered as a view into it (the protocol
- * owns the chunk); a frame spread over chunks is copied once into a buffer of its exact size.
+ * owns the chunk). A frame spread over chunks is gathered in a buffer that grows with what has
+ * arrived (doubling, up to the announced length, which it then is exactly), so a prefix
+ * announcing a large frame costs only the bytes sent so far.
  *
  * @example
  * ```ts
@@ -39,11 +50,7 @@ export class LengthPrefixedProtocol extends Protocol {
   readonly endian: 'big' | 'little'
   /** The longest frame accepted or sent. */
   readonly maxLength: number
-  readonly #header: Uint8Array
-  #headerFill = 0
-  #body: Uint8Array | undefined
-  #bodyFill = 0
-  #stopped = false
+  readonly #feeder: FrameFeeder
 
   /** @param options - See {@link LengthPrefixedProtocolOptions}; each is checked (TypeError/RangeError). */
   constructor(options: LengthPrefixedProtocolOptions = {}) {
@@ -65,7 +72,18 @@ export class LengthPrefixedProtocol extends Protocol {
       0,
       largest,
     )
-    this.#header = new Uint8Array(prefixLength)
+    const decoder = new LengthPrefixedDecoder(prefixLength, endian, this.maxLength, {
+      frame: (frame) => {
+        this.frameReceived(frame)
+      },
+      tooLong: (length) => {
+        this.#tooLong(length)
+      },
+      rest: (rest) => {
+        this.partialFrameAtEof(rest)
+      },
+    })
+    this.#feeder = new FrameFeeder(decoder, () => this.transport)
   }
 
   /** Called with each complete frame, prefix excluded. Override it. */
@@ -78,7 +96,10 @@ export class LengthPrefixedProtocol extends Protocol {
     // Nothing to report by default.
   }
 
-  /** Called at EOF with the bytes of an incomplete last frame, prefix included (never empty). */
+  /**
+   * Called at EOF, after every frame before it, with the bytes of an incomplete last frame,
+   * prefix included (never empty).
+   */
   partialFrameAtEof(_rest: Uint8Array): void {
     // Nothing to report by default.
   }
@@ -102,65 +123,39 @@ export class LengthPrefixedProtocol extends Protocol {
     this.transport?.writeLines([header, frame])
   }
 
+  /**
+   * Pauses reading on the transport: called in `frameReceived`, the frames after this one wait
+   * too.
+   */
+  pauseReading(): void {
+    this.#feeder.pause()
+  }
+
+  /**
+   * Resumes reading on the transport, then delivers the frames that were waiting, in order,
+   * before any new data.
+   */
+  resumeReading(): void {
+    this.#feeder.resume()
+  }
+
   /** Splits `data` into frames. Call `super.dataReceived(data)` if you override it. */
   override dataReceived(data: Uint8Array): void {
-    let offset = 0
-    while (offset < data.length && !this.#stopped) {
-      if (this.#body == null) {
-        const take = Math.min(this.prefixLength - this.#headerFill, data.length - offset)
-        this.#header.set(data.subarray(offset, offset + take), this.#headerFill)
-        this.#headerFill += take
-        offset += take
-        if (this.#headerFill < this.prefixLength) return
-        const length = this.#readLength()
-        if (length > this.maxLength) {
-          this.#stopped = true
-          this.frameTooLong(new FrameTooLongError(length, this.maxLength))
-          this.transport?.abort()
-          return
-        }
-        if (data.length - offset >= length) {
-          this.#headerFill = 0
-          const frame = data.subarray(offset, offset + length)
-          offset += length
-          this.frameReceived(frame)
-          continue
-        }
-        this.#body = new Uint8Array(length)
-        this.#bodyFill = 0
-      }
-      const take = Math.min(this.#body.length - this.#bodyFill, data.length - offset)
-      this.#body.set(data.subarray(offset, offset + take), this.#bodyFill)
-      this.#bodyFill += take
-      offset += take
-      if (this.#bodyFill === this.#body.length) {
-        const frame = this.#body
-        this.#body = undefined
-        this.#headerFill = 0
-        this.frameReceived(frame)
-      }
-    }
+    this.#feeder.receive(data)
   }
 
-  /** Reports an incomplete last frame, then returns `false`. Call `super` if you override it. */
+  /**
+   * Delivers the frames still waiting and reports an incomplete last frame, then returns `false`.
+   * While reading is paused it returns `true` instead and closes the transport itself once they
+   * are delivered. Call `super` if you override it.
+   */
   override eofReceived(): boolean {
-    if (this.#headerFill > 0 && !this.#stopped) {
-      const rest = new Uint8Array(this.#headerFill + this.#bodyFill)
-      rest.set(this.#header.subarray(0, this.#headerFill))
-      if (this.#body != null) rest.set(this.#body.subarray(0, this.#bodyFill), this.#headerFill)
-      this.#headerFill = 0
-      this.#body = undefined
-      this.partialFrameAtEof(rest)
-    }
-    return false
+    return this.#feeder.eof()
   }
 
-  #readLength(): number {
-    let n = 0
-    for (let i = 0; i < this.prefixLength; i++) {
-      const byte = this.#header[this.endian === 'big' ? i : this.prefixLength - 1 - i] ?? 0
-      n = n * 256 + byte
-    }
-    return n
+  #tooLong(length: number): void {
+    this.frameTooLong(new FrameTooLongError(length, this.maxLength))
+    this.#feeder.stop()
+    this.transport?.abort()
   }
 }

@@ -102,6 +102,61 @@ describe('LineProtocol over the memory transport', () => {
   })
 })
 
+/** Records the lines it gets; closes on QUIT, pauses on a line starting with "wait". */
+class Commands extends LineProtocol {
+  readonly lines: string[] = []
+  deliveredWhilePaused = 0
+
+  override lineReceived(line: Uint8Array): void {
+    if (this.transport?.isReading() === false) {
+      this.deliveredWhilePaused++
+    }
+    const text = decode(line)
+    this.lines.push(text)
+    if (text === 'QUIT') {
+      this.transport?.close()
+    } else if (text.startsWith('wait')) {
+      this.pauseReading()
+    }
+  }
+}
+
+describe('LineProtocol over the memory transport: a handler that closes or pauses', () => {
+  const commands = ['a', 'QUIT', 'DELETE *', 'b']
+
+  it('delivers no line after the one whose handler closed the transport, in any chunking', () => {
+    for (const rechunk of [undefined, { seed: 1, maxChunkSize: 1 }, { seed: 2, maxChunkSize: 7 }]) {
+      const pair = createMemoryPair(
+        () => new LineClient(commands),
+        () => new Commands(),
+        rechunk === undefined ? {} : { rechunk },
+      )
+      pair.flush()
+      expect(pair.server.protocol.lines).toEqual(['a', 'QUIT'])
+      expect(pair.done).toBe(true)
+    }
+  })
+
+  it('holds the lines after a pause and delivers them on resumeReading(), before any new data', () => {
+    const sent = ['one', 'wait 1', 'two', 'three', 'wait 2', 'four']
+    const pair = createMemoryPair(
+      () => new LineClient(sent),
+      () => new Commands(),
+    )
+    pair.flush()
+    // The client's lines reached the server in one chunk: the rest of it waits in the framing.
+    const server = pair.server.protocol
+    expect(server.lines).toEqual(['one', 'wait 1'])
+    server.resumeReading()
+    expect(server.lines).toEqual(['one', 'wait 1', 'two', 'three', 'wait 2'])
+    server.resumeReading()
+    expect(server.lines).toEqual(sent)
+    expect(server.deliveredWhilePaused).toBe(0)
+    pair.flush()
+    expect(server.lines).toEqual(sent)
+  })
+})
+
 /** Echoes each frame back, prefixed the same way. */
 class FrameEcho extends LengthPrefixedProtocol {
   override frameReceived(frame: Uint8Array): void {
