@@ -4,7 +4,7 @@ import { toNetworkError } from './network-errors.ts'
 import type { TCPConnectionOptions, TCPExtraInfo } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
-import { TCPTransport } from './tcp-transport.ts'
+import { SocketTransport } from './socket-transport.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
 import { checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
@@ -157,7 +157,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
     socket.destroy()
     throw error
   }
-  const transport = new TCPTransport(socket, protocol, {
+  const transport = new SocketTransport(socket, protocol, {
     onError: socketOptions.onError,
     onWarning: socketOptions.onWarning,
     writeBufferLimits: socketOptions.writeBufferLimits,

@@ -1,10 +1,16 @@
 import type { Server as NetServer, Socket } from 'node:net'
-import type { AnyProtocol, ProtocolFactory, Server, TransportAddress } from '@wirekit/protocol-core'
+import type {
+  AnyProtocol,
+  ExtraInfo,
+  ProtocolFactory,
+  Server,
+  TransportAddress,
+} from '@wirekit/protocol-core'
 import { DescriptorBackOff } from './descriptor-back-off.ts'
 import type { DescriptorLimit } from './descriptor-limit.ts'
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
-import { TCPTransport, type TransportHooks } from './tcp-transport.ts'
+import { SocketTransport, type TransportHooks } from './socket-transport.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
 /** A listening TCP server: protocol-core's `Server` plus its counters. */
@@ -37,7 +43,7 @@ export class TCPServerImpl implements TCPServer {
   readonly #protocolFactory: ProtocolFactory
   readonly #settings: TCPServerSettings
   readonly #hooks: TransportHooks
-  readonly #transports = new Set<TCPTransport>()
+  readonly #transports = new Set<SocketTransport<ExtraInfo>>()
   readonly #refusals: RateLimitedReporter
   readonly #acceptErrors: RateLimitedReporter
   readonly #backOff: DescriptorBackOff | undefined
@@ -169,7 +175,7 @@ export class TCPServerImpl implements TCPServer {
       )
       return
     }
-    const transport = new TCPTransport(socket, protocol, this.#hooks)
+    const transport = new SocketTransport(socket, protocol, this.#hooks)
     const { userBufferReads } = this.#settings
     if (userBufferReads !== undefined) {
       // Falls back to 'data' events by itself when the socket cannot be switched.
@@ -184,7 +190,7 @@ export class TCPServerImpl implements TCPServer {
     this.#acceptErrors.report(`accepting a connection failed: ${error.message}`)
   }
 
-  readonly #onTransportLost = (transport: TCPTransport): void => {
+  readonly #onTransportLost = (transport: SocketTransport<ExtraInfo>): void => {
     this.#transports.delete(transport)
     this.#backOff?.released()
     this.#settleIfClosed()

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TCPTransport } from '../src/tcp-transport.ts'
+import type { SocketTransport } from '../src/socket-transport.ts'
 import { Cleanup, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
@@ -24,7 +24,7 @@ async function connectPaused(options: { lingerTimeout?: number; idleTimeout?: nu
   client.pause()
   await expect.poll(() => protocols.length).toBe(1)
   const [protocol] = protocols as [WriteAndClose]
-  const socket = (protocol.transport as TCPTransport).getExtraInfo('socket')
+  const socket = (protocol.transport as SocketTransport).getExtraInfo('socket')
   if (socket === undefined) {
     throw new Error('a TCP transport without its socket')
   }

@@ -3,6 +3,7 @@ import { StreamTransport } from '@wirekit/connection-core'
 import {
   IdleTimeoutError,
   type AnyProtocol,
+  type ExtraInfo,
   type TransportAddress,
   type WriteBufferLimits,
 } from '@wirekit/protocol-core'
@@ -22,11 +23,38 @@ import { unsentBytes } from './unsent-bytes.ts'
 export interface TransportHooks {
   readonly onError: (error: Error) => void
   readonly onWarning: (message: string) => void
-  readonly onLost?: ((transport: TCPTransport) => void) | undefined
+  readonly onLost?: ((transport: SocketTransport<ExtraInfo>) => void) | undefined
   readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
   readonly idleTimeout?: number | undefined
   /** Milliseconds to wait for the peer's EOF after a flushed `close()` (0: close at once). */
   readonly lingerTimeout?: number | undefined
+}
+
+/** What differs between the kinds of socket a {@link SocketTransport} drives (TCP, TLS, Unix). */
+export interface SocketKind {
+  /** The connection's addresses, read once (Node forgets the local one when the socket closes). */
+  readonly peername: unknown
+  readonly sockname: unknown
+  /** Who the connection is with, for messages. */
+  readonly peer: string | undefined
+  /**
+   * Reads the descriptor once more at EOF to tell a reset from an end (see reset-probe.ts): only
+   * where the transport owns the bytes on the descriptor, not under TLS.
+   */
+  readonly probeResetAtEof: boolean
+  /** Extra information under other keys than `peername`, `sockname` and `socket`. */
+  readonly extraInfo?: ((name: string) => unknown) | undefined
+}
+
+/** The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. */
+export function tcpKind(socket: Socket): SocketKind {
+  const peername = remoteAddressOf(socket)
+  return {
+    peername,
+    sockname: localAddressOf(socket),
+    peer: peername === undefined ? undefined : `${peername.address} port ${peername.port}`,
+    probeResetAtEof: true,
+  }
 }
 
 /** Ends a lingering close that the peer's EOF did not end in time (shared: no closure each). */
@@ -47,40 +75,41 @@ function localAddressOf(socket: Socket): TransportAddress | undefined {
 }
 
 /**
- * The TCP transport: the connection core over a `net.Socket`, which must have been created with
- * `allowHalfOpen: true` so that a FIN from the peer reaches `eofReceived` instead of ending ours.
- * This class only does the socket's I/O; every rule of the contract is the core's.
+ * The transport over a `net.Socket` (TCP, TLS or Unix): the connection core plus the socket's
+ * I/O. The socket must have been created with `allowHalfOpen: true`, so that a FIN from the peer
+ * reaches `eofReceived` instead of ending ours. Every rule of the contract is the core's.
  *
  * Bytes arrive one of two ways: as Node's `'data'` events (a fresh buffer per read), or, when the
- * socket reads into memory the transport chooses (`onread`), through {@link TCPTransport.onRead}:
+ * socket reads into memory the transport chooses (`onread`), through {@link SocketTransport.onRead}:
  * into the buffered protocol's own memory, or into the process's shared read buffer, copied out.
  */
-export class TCPTransport
-  extends StreamTransport<TCPExtraInfo>
+export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
+  extends StreamTransport<TExtraInfo>
   implements SocketEventHandler, UserBufferReader
 {
   readonly #socket: Socket
   readonly #hooks: TransportHooks
+  readonly #kind: SocketKind
   readonly #writer: SocketWriter
-  /** Both addresses, read once: Node forgets the local one when the socket closes. */
-  readonly #peername: TransportAddress | undefined
-  readonly #sockname: TransportAddress | undefined
   /** Set while the socket of a flushed close() waits for the peer's EOF (see `lingerTimeout`). */
   #lingerTimer: NodeJS.Timeout | undefined
 
-  constructor(socket: Socket, protocol: AnyProtocol, hooks: TransportHooks) {
-    const peername = remoteAddressOf(socket)
+  constructor(
+    socket: Socket,
+    protocol: AnyProtocol,
+    hooks: TransportHooks,
+    kind: SocketKind = tcpKind(socket),
+  ) {
     super(protocol, {
       onError: hooks.onError,
       onWarning: hooks.onWarning,
       writeBufferLimits: hooks.writeBufferLimits,
-      peer: peername === undefined ? undefined : `${peername.address} port ${peername.port}`,
+      peer: kind.peer,
     })
     this.#socket = socket
     this.#hooks = hooks
+    this.#kind = kind
     this.#writer = new SocketWriter(socket)
-    this.#peername = peername
-    this.#sockname = localAddressOf(socket)
     routeSocketEvents(socket, this, hooks.idleTimeout ?? 0)
   }
 
@@ -130,13 +159,13 @@ export class TCPTransport
   protected ioExtraInfo(name: string): unknown {
     switch (name) {
       case 'peername':
-        return this.#peername
+        return this.#kind.peername
       case 'sockname':
-        return this.#sockname
+        return this.#kind.sockname
       case 'socket':
         return this.#socket
       default:
-        return undefined
+        return this.#kind.extraInfo?.(name)
     }
   }
 
@@ -174,7 +203,7 @@ export class TCPTransport
       }
       return
     }
-    const reset = pendingConnectionError(this.#socket)
+    const reset = this.#kind.probeResetAtEof ? pendingConnectionError(this.#socket) : undefined
     if (reset !== undefined) {
       this.fail(reset)
       return
