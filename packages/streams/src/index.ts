@@ -35,13 +35,19 @@
  * @packageDocumentation
  */
 
-export { ConnectionLostError, IncompleteReadError, LimitOverrunError } from './errors.ts'
+export {
+  AbortError,
+  ConnectionLostError,
+  IncompleteReadError,
+  LimitOverrunError,
+} from './errors.ts'
 export {
   DEFAULT_LIMIT,
   type ClientConnectedHandler,
   type ConnectFunction,
   type ListenFunction,
   type OpenConnectionOptions,
+  type ReadOptions,
   type StartServerOptions,
   type StreamPair,
   type StreamReaderOptions,

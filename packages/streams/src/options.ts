@@ -41,6 +41,17 @@ export interface StreamReaderOptions {
   limit?: number
 }
 
+/** Options of the reads of a `StreamReader` (`read`, `readExactly`, `readUntil`, `readLine`). */
+export interface ReadOptions {
+  /**
+   * Cancels the read: it rejects with an `AbortError` (`code: 'ABORT_ERR'`, the signal's
+   * reason as `cause`), at once when the signal is already aborted. Nothing is consumed: the
+   * bytes the read was waiting on stay buffered for the next read. Once the read has settled
+   * the signal no longer matters.
+   */
+  signal?: AbortSignal
+}
+
 /** Options of `openConnection()`. */
 export type OpenConnectionOptions = StreamReaderOptions
 
