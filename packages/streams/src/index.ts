@@ -49,11 +49,11 @@ export {
   type OpenConnectionOptions,
   type ReadOptions,
   type StartServerOptions,
-  type StreamPair,
   type StreamReaderOptions,
 } from './options.ts'
 export { openConnection } from './open-connection.ts'
 export { startServer } from './start-server.ts'
+export type { StreamPair } from './stream-pair.ts'
 export { StreamReader } from './stream-reader.ts'
 export { StreamReaderProtocol, type StreamReaderProtocolOptions } from './stream-reader-protocol.ts'
 export { StreamWriter } from './stream-writer.ts'

@@ -23,14 +23,6 @@ export function resolveLimit(limit: unknown): number {
   return limit
 }
 
-/** The two sides of a connection, as `openConnection()` gives them. */
-export interface StreamPair {
-  /** Reads what the peer sends. */
-  readonly reader: StreamReader
-  /** Sends to the peer. */
-  readonly writer: StreamWriter
-}
-
 /** Options of a {@link StreamReader}. */
 export interface StreamReaderOptions {
   /**
@@ -53,7 +45,17 @@ export interface ReadOptions {
 }
 
 /** Options of `openConnection()`. */
-export type OpenConnectionOptions = StreamReaderOptions
+export interface OpenConnectionOptions extends StreamReaderOptions {
+  /**
+   * Cancels opening the connection: `openConnection()` rejects with an `AbortError`
+   * (`code: 'ABORT_ERR'`, the signal's reason as `cause`) and leaves nothing open: a connection
+   * the connect function still makes is aborted as soon as it is made. Pass the same signal to
+   * the transport's connect function too, so that the attempt itself stops at once. The signal
+   * governs the opening only, as in Node: aborting it after `openConnection()` resolved does
+   * nothing (close the writer, or use `await using`, to end the connection).
+   */
+  signal?: AbortSignal
+}
 
 /**
  * Called by `startServer()` for each connection, with that connection's streams. A handler that

@@ -24,7 +24,7 @@ function yieldToEventLoop(): Promise<void> {
  * await writer.waitClosed()
  * ```
  */
-export class StreamWriter {
+export class StreamWriter implements AsyncDisposable {
   readonly #transport: Transport
   readonly #protocol: StreamReaderProtocol
   readonly #reader: StreamReader | undefined
@@ -133,5 +133,30 @@ export class StreamWriter {
       await yieldToEventLoop()
     }
     await this.#protocol.waitForDrain()
+  }
+
+  /**
+   * Closes the connection gracefully and waits for its end, for `await using` (asyncio's
+   * `writer.close(); await writer.wait_closed()`): the buffer is flushed, then the connection
+   * is lost.
+   *
+   * A writer that is already closing or closed (closed by you, by the peer, or lost with an
+   * error) is only waited for, and its end never makes this reject: that error belongs to the
+   * reads, `drain()` and `waitClosed()`, and must not mask the error that ended the block.
+   * @throws The error the connection is lost with while this closes it (a reset during the
+   *   flush): the bytes may not all have arrived.
+   * @example
+   * ```ts
+   * await using writer = protocol.streams().writer
+   * writer.write(data)
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#transport.isClosing()) {
+      await this.#protocol.waitClosed().catch(() => undefined)
+      return
+    }
+    this.#transport.close()
+    await this.#protocol.waitClosed()
   }
 }
