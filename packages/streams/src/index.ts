@@ -5,6 +5,9 @@
  * The package depends on no transport: `openConnection()` and `startServer()` take a function
  * that hands a protocol factory to the transport of your choice.
  *
+ * `openConnection()` and every read take an optional `AbortSignal`; writers and the pairs of
+ * `openConnection()` are `AsyncDisposable` (`await using` closes the connection gracefully).
+ *
  * @example
  * ```ts
  * import { openConnection, startServer } from '@wirekit/streams'
