@@ -178,6 +178,7 @@ interface Dialers {
   serve(serverEnds: Promise<unknown>[]): Promise<{ gated: () => GatedDialer }>
 }
 
+/** Wraps `connectNow` (a transport's connect, given the factory) so that it waits for `open()`. */
 function gate(connectNow: (factory: () => StreamReaderProtocol) => unknown): GatedDialer {
   let open!: () => void
   const opened = new Promise<void>((resolve) => {
