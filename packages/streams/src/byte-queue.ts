@@ -26,6 +26,25 @@ export class ByteQueue {
     }
   }
 
+  /** Puts a chunk back in front of the buffered bytes (kept, not copied), as `take` had it. */
+  unshift(chunk: Uint8Array): void {
+    if (chunk.length === 0) {
+      return
+    }
+    const head = this.#chunks[this.#head]
+    if (head !== undefined && this.#offset > 0) {
+      this.#chunks[this.#head] = head.subarray(this.#offset)
+      this.#offset = 0
+    }
+    if (this.#head > 0) {
+      this.#head -= 1
+      this.#chunks[this.#head] = chunk
+    } else {
+      this.#chunks.unshift(chunk)
+    }
+    this.#size += chunk.length
+  }
+
   /** Removes and returns the first `n` bytes (`n` ≤ `size`); a view when they lie in one chunk. */
   take(n: number): Uint8Array {
     if (n <= 0) {

@@ -77,3 +77,32 @@ export class ConnectionLostError extends Error {
     this.name = 'ConnectionLostError'
   }
 }
+
+/**
+ * An operation was cancelled through its `AbortSignal`: `openConnection()` and the reads of a
+ * `StreamReader` reject with it, as Node's own APIs do (`events.once`, `stream/promises`,
+ * `timers/promises`): the same `name` and `code` whatever the signal's reason, and that reason
+ * (the `DOMException` Node makes when `abort()` got none) as its `cause`.
+ * @example
+ * ```ts
+ * try {
+ *   await reader.readLine({ signal: AbortSignal.timeout(1000) })
+ * } catch (error) {
+ *   if (error instanceof AbortError) console.log('no line within a second', error.cause)
+ * }
+ * ```
+ */
+export class AbortError extends Error {
+  static override readonly name = 'AbortError'
+  /** Node's code for an aborted operation. */
+  readonly code = 'ABORT_ERR'
+
+  /**
+   * @param message - What was aborted.
+   * @param options - `cause`: the signal's reason.
+   */
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AbortError'
+  }
+}

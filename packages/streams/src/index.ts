@@ -5,6 +5,9 @@
  * The package depends on no transport: `openConnection()` and `startServer()` take a function
  * that hands a protocol factory to the transport of your choice.
  *
+ * `openConnection()` and every read take an optional `AbortSignal`; writers and the pairs of
+ * `openConnection()` are `AsyncDisposable` (`await using` closes the connection gracefully).
+ *
  * @example
  * ```ts
  * import { openConnection, startServer } from '@wirekit/streams'
@@ -35,19 +38,25 @@
  * @packageDocumentation
  */
 
-export { ConnectionLostError, IncompleteReadError, LimitOverrunError } from './errors.ts'
+export {
+  AbortError,
+  ConnectionLostError,
+  IncompleteReadError,
+  LimitOverrunError,
+} from './errors.ts'
 export {
   DEFAULT_LIMIT,
   type ClientConnectedHandler,
   type ConnectFunction,
   type ListenFunction,
   type OpenConnectionOptions,
+  type ReadOptions,
   type StartServerOptions,
-  type StreamPair,
   type StreamReaderOptions,
 } from './options.ts'
 export { openConnection } from './open-connection.ts'
 export { startServer } from './start-server.ts'
+export type { StreamPair } from './stream-pair.ts'
 export { StreamReader } from './stream-reader.ts'
 export { StreamReaderProtocol, type StreamReaderProtocolOptions } from './stream-reader-protocol.ts'
 export { StreamWriter } from './stream-writer.ts'

@@ -23,14 +23,6 @@ export function resolveLimit(limit: unknown): number {
   return limit
 }
 
-/** The two sides of a connection, as `openConnection()` gives them. */
-export interface StreamPair {
-  /** Reads what the peer sends. */
-  readonly reader: StreamReader
-  /** Sends to the peer. */
-  readonly writer: StreamWriter
-}
-
 /** Options of a {@link StreamReader}. */
 export interface StreamReaderOptions {
   /**
@@ -41,8 +33,29 @@ export interface StreamReaderOptions {
   limit?: number
 }
 
+/** Options of the reads of a `StreamReader` (`read`, `readExactly`, `readUntil`, `readLine`). */
+export interface ReadOptions {
+  /**
+   * Cancels the read: it rejects with an `AbortError` (`code: 'ABORT_ERR'`, the signal's
+   * reason as `cause`), at once when the signal is already aborted. Nothing is consumed: the
+   * bytes the read was waiting on stay buffered for the next read. Once the read has settled
+   * the signal no longer matters.
+   */
+  signal?: AbortSignal
+}
+
 /** Options of `openConnection()`. */
-export type OpenConnectionOptions = StreamReaderOptions
+export interface OpenConnectionOptions extends StreamReaderOptions {
+  /**
+   * Cancels opening the connection: `openConnection()` rejects with an `AbortError`
+   * (`code: 'ABORT_ERR'`, the signal's reason as `cause`) and leaves nothing open: a connection
+   * the connect function still makes is aborted as soon as it is made. Pass the same signal to
+   * the transport's connect function too, so that the attempt itself stops at once. The signal
+   * governs the opening only, as in Node: aborting it after `openConnection()` resolved does
+   * nothing (close the writer, or use `await using`, to end the connection).
+   */
+  signal?: AbortSignal
+}
 
 /**
  * Called by `startServer()` for each connection, with that connection's streams. A handler that

@@ -1,7 +1,8 @@
 import type { StreamProtocolCallbacks, Transport } from '@wirekit/protocol-core'
 import { printHandlerError } from './default-handlers.ts'
 import { ConnectionLostError } from './errors.ts'
-import type { ClientConnectedHandler, StreamPair, StreamReaderOptions } from './options.ts'
+import type { ClientConnectedHandler, StreamReaderOptions } from './options.ts'
+import { streamPair, type StreamPair } from './stream-pair.ts'
 import { StreamReader } from './stream-reader.ts'
 import { StreamWriter } from './stream-writer.ts'
 
@@ -81,7 +82,7 @@ export class StreamReaderProtocol implements StreamProtocolCallbacks {
     if (this.#writer === undefined) {
       throw new Error('streams() called before the connection was made')
     }
-    return { reader: this.reader, writer: this.#writer }
+    return streamPair(this.reader, this.#writer)
   }
 
   /** Makes the writer, hands the transport to the reader and starts `clientConnected`, if any. */

@@ -1,7 +1,8 @@
 import type { Transport } from '@wirekit/protocol-core'
+import { abortError, checkSignal, throwIfAborted } from './abort-signal.ts'
 import { ByteQueue } from './byte-queue.ts'
 import { IncompleteReadError, LimitOverrunError } from './errors.ts'
-import { resolveLimit, type StreamReaderOptions } from './options.ts'
+import { resolveLimit, type ReadOptions, type StreamReaderOptions } from './options.ts'
 import { toReadableStream } from './web-streams.ts'
 
 const EMPTY = new Uint8Array(0)
@@ -40,6 +41,13 @@ interface Waiter {
   readonly reject: (error: Error) => void
 }
 
+/** The signal of a read's options, checked; the read rejects at once when it is aborted. */
+function readSignal(options: ReadOptions | undefined): AbortSignal | undefined {
+  const signal = checkSignal(options?.signal)
+  throwIfAborted(signal)
+  return signal
+}
+
 /**
  * The receiving side of a connection, read with promises (asyncio's `StreamReader`).
  *
@@ -51,10 +59,14 @@ interface Waiter {
  * Flow control: while more than twice `limit` bytes are buffered, reading is paused on the
  * transport; it resumes once reads bring the buffer down to `limit` or below.
  *
+ * Every read takes an optional `{ signal }` to cancel it (see {@link ReadOptions}): a cancelled
+ * read consumes nothing.
+ *
  * @example
  * ```ts
  * const line = await reader.readLine() // up to and including '\n'; empty at EOF
  * const header = await reader.readExactly(4)
+ * const reply = await reader.readLine({ signal: AbortSignal.timeout(5000) })
  * for await (const chunk of reader) console.log(chunk.length)
  * ```
  */
@@ -120,10 +132,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
     this.#buffer.push(data)
     this.#wake(undefined)
-    if (this.#transport !== undefined && !this.#paused && this.#buffer.size > 2 * this.limit) {
-      this.#paused = true
-      this.#transport.pauseReading()
-    }
+    this.#maybePauseTransport()
   }
 
   /** Called by the protocol when the peer has finished sending. */
@@ -144,33 +153,24 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * Reads up to `n` bytes: what is buffered (at most `n`), waiting for data only when nothing is.
    * With `n` < 0, reads until EOF and returns everything.
    * @param n - The most bytes to return; -1 (the default) for everything until EOF.
+   * @param options - A signal to cancel the read.
    * @returns The bytes; empty at EOF (or when `n` is 0).
+   * @throws {@link AbortError} when the signal aborts (with `read(-1)`, the bytes taken so far
+   *   are put back).
    * @throws The connection's error once it was lost with one.
    */
-  async read(n = -1): Promise<Uint8Array> {
+  async read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
     checkSize('read', n)
+    const signal = readSignal(options)
     this.#throwIfFailed()
     if (n === 0) {
       return EMPTY
     }
     if (n < 0) {
-      const parts: Uint8Array[] = []
-      let total = 0
-      for (;;) {
-        if (this.#buffer.size > 0) {
-          const part = this.#buffer.takeAll()
-          parts.push(part)
-          total += part.length
-          this.#maybeResumeTransport()
-        }
-        if (this.#eof) {
-          return concat(parts, total)
-        }
-        await this.#waitForData('read')
-      }
+      return await this.#readToEof(signal)
     }
     if (this.#buffer.size === 0 && !this.#eof) {
-      await this.#waitForData('read')
+      await this.#waitForData('read', signal)
     }
     const data = this.#buffer.take(Math.min(n, this.#buffer.size))
     this.#maybeResumeTransport()
@@ -179,15 +179,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /**
    * Reads exactly `n` bytes.
+   * @param n - How many bytes.
+   * @param options - A signal to cancel the read.
    * @throws {@link IncompleteReadError} when EOF comes first; its `partial` holds the bytes read.
    * @throws RangeError when `n` is negative.
+   * @throws {@link AbortError} when the signal aborts; the bytes stay buffered.
    * @throws The connection's error once it was lost with one.
    */
-  async readExactly(n: number): Promise<Uint8Array> {
+  async readExactly(n: number, options?: ReadOptions): Promise<Uint8Array> {
     checkSize('readExactly', n)
     if (n < 0) {
       throw new RangeError(`readExactly() size cannot be negative, got ${n}`)
     }
+    const signal = readSignal(options)
     this.#throwIfFailed()
     if (n === 0) {
       return EMPTY
@@ -196,7 +200,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (this.#eof) {
         throw new IncompleteReadError(this.#buffer.takeAll(), n)
       }
-      await this.#waitForData('readExactly')
+      await this.#waitForData('readExactly', signal)
     }
     const data = this.#buffer.take(n)
     this.#maybeResumeTransport()
@@ -210,11 +214,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * leaves the data buffered; at EOF without it, throws {@link IncompleteReadError} with what was
    * buffered (now consumed).
    * @param separator - The bytes to stop after; a string is UTF-8 encoded.
+   * @param options - A signal to cancel the read.
    * @throws RangeError for an empty separator.
+   * @throws {@link AbortError} when the signal aborts; the bytes stay buffered.
    * @throws The connection's error once it was lost with one.
    */
-  async readUntil(separator: Uint8Array | string = '\n'): Promise<Uint8Array> {
+  async readUntil(
+    separator: Uint8Array | string = '\n',
+    options?: ReadOptions,
+  ): Promise<Uint8Array> {
     const sep = toSeparator(separator)
+    const signal = readSignal(options)
     this.#throwIfFailed()
     const limit = this.limit
     // Positions before `offset` were searched already: each wait searches only the new bytes.
@@ -235,7 +245,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (this.#eof) {
         throw new IncompleteReadError(this.#buffer.takeAll(), undefined)
       }
-      await this.#waitForData('readUntil')
+      await this.#waitForData('readUntil', signal)
     }
     if (found > limit) {
       throw new LimitOverrunError(
@@ -253,11 +263,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * partial last line, or an empty array when nothing is left.
    * @throws {@link LimitOverrunError} when the line is longer than the limit: the line (up to its
    *   `'\n'` when buffered, else everything buffered) is discarded first.
+   * @param options - A signal to cancel the read.
+   * @throws {@link AbortError} when the signal aborts; the bytes stay buffered.
    * @throws The connection's error once it was lost with one.
    */
-  async readLine(): Promise<Uint8Array> {
+  async readLine(options?: ReadOptions): Promise<Uint8Array> {
     try {
-      return await this.readUntil('\n')
+      return await this.readUntil('\n', options)
     } catch (error) {
       if (error instanceof IncompleteReadError) {
         return error.partial
@@ -294,25 +306,71 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   // --- helpers ---
 
+  /** `read(-1)`: takes as it goes (so reading is never paused), puts it all back if cancelled. */
+  async #readToEof(signal: AbortSignal | undefined): Promise<Uint8Array> {
+    const parts: Uint8Array[] = []
+    let total = 0
+    for (;;) {
+      if (this.#buffer.size > 0) {
+        const part = this.#buffer.takeAll()
+        parts.push(part)
+        total += part.length
+        this.#maybeResumeTransport()
+      }
+      if (this.#eof) {
+        return concat(parts, total)
+      }
+      try {
+        await this.#waitForData('read', signal)
+      } catch (error) {
+        for (const part of parts.reverse()) {
+          this.#buffer.unshift(part)
+        }
+        this.#maybePauseTransport()
+        throw error
+      }
+    }
+  }
+
   #throwIfFailed(): void {
     if (this.#exception !== undefined) {
       throw this.#exception
     }
   }
 
-  async #waitForData(method: string): Promise<void> {
+  /** Waits for `feedData`, `feedEof` or `setException`, or rejects when `signal` aborts. */
+  async #waitForData(method: string, signal: AbortSignal | undefined): Promise<void> {
     if (this.#waiter !== undefined) {
       throw new Error(`${method}() called while another read is waiting for data`)
     }
+    // A read that waits again (readExactly, readUntil) may find its signal aborted in between.
+    throwIfAborted(signal)
     // A read may need more than is buffered while reading is paused (readExactly(n) past
     // 2 × limit): resume, or it would wait forever.
     if (this.#paused) {
       this.#paused = false
       this.#transport?.resumeReading()
     }
-    await new Promise<void>((resolve, reject) => {
-      this.#waiter = { resolve, reject }
-    })
+    let onAbort: (() => void) | undefined
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject }
+        this.#waiter = waiter
+        if (signal !== undefined) {
+          onAbort = () => {
+            if (this.#waiter === waiter) {
+              this.#waiter = undefined
+            }
+            reject(abortError(signal))
+          }
+          signal.addEventListener('abort', onAbort, { once: true })
+        }
+      })
+    } finally {
+      if (onAbort !== undefined) {
+        signal?.removeEventListener('abort', onAbort)
+      }
+    }
   }
 
   #wake(error: Error | undefined): void {
@@ -325,6 +383,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       waiter.resolve()
     } else {
       waiter.reject(error)
+    }
+  }
+
+  #maybePauseTransport(): void {
+    if (this.#transport !== undefined && !this.#paused && this.#buffer.size > 2 * this.limit) {
+      this.#paused = true
+      this.#transport.pauseReading()
     }
   }
 

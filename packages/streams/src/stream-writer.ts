@@ -3,6 +3,13 @@ import type { StreamReader } from './stream-reader.ts'
 import type { StreamReaderProtocol } from './stream-reader-protocol.ts'
 import { toWritableStream } from './web-streams.ts'
 
+/** Resolves after one turn of the event loop (a macrotask: timers and I/O get to run). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(resolve)
+  })
+}
+
 /**
  * The sending side of a connection (asyncio's `StreamWriter`): the transport's write methods,
  * plus `drain()` to wait for its write buffer to empty and `waitClosed()` to wait for the end.
@@ -17,7 +24,7 @@ import { toWritableStream } from './web-streams.ts'
  * await writer.waitClosed()
  * ```
  */
-export class StreamWriter {
+export class StreamWriter implements AsyncDisposable {
   readonly #transport: Transport
   readonly #protocol: StreamReaderProtocol
   readonly #reader: StreamReader | undefined
@@ -109,14 +116,47 @@ export class StreamWriter {
    * Waits until it is fine to write again: resolves at once unless the transport paused writing
    * (its buffer went above the high-water mark), else once it resumes (the buffer is at or below
    * the low-water mark).
+   *
+   * While the transport is closing, `drain()` first yields to the event loop (one
+   * `setImmediate` turn, as asyncio's `drain()` does `await sleep(0)`), so that timers and I/O
+   * run and the loss of the connection can arrive: a `write(); await drain()` loop then ends
+   * with a rejection instead of spinning in microtasks while every write is dropped.
    * @throws The error the connection was lost with (also when the reader has it).
-   * @throws `ConnectionLostError` when the connection was already closed without an error.
+   * @throws `ConnectionLostError` when the connection was lost without an error.
    */
   async drain(): Promise<void> {
     const error = this.#reader?.exception()
     if (error !== undefined) {
       throw error
     }
+    if (this.#transport.isClosing()) {
+      await yieldToEventLoop()
+    }
     await this.#protocol.waitForDrain()
+  }
+
+  /**
+   * Closes the connection gracefully and waits for its end, for `await using` (asyncio's
+   * `writer.close(); await writer.wait_closed()`): the buffer is flushed, then the connection
+   * is lost.
+   *
+   * A writer that is already closing or closed (closed by you, by the peer, or lost with an
+   * error) is only waited for, and its end never makes this reject: that error belongs to the
+   * reads, `drain()` and `waitClosed()`, and must not mask the error that ended the block.
+   * @throws The error the connection is lost with while this closes it (a reset during the
+   *   flush): the bytes may not all have arrived.
+   * @example
+   * ```ts
+   * await using writer = protocol.streams().writer
+   * writer.write(data)
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#transport.isClosing()) {
+      await this.#protocol.waitClosed().catch(() => undefined)
+      return
+    }
+    this.#transport.close()
+    await this.#protocol.waitClosed()
   }
 }

@@ -81,4 +81,23 @@ describe('ByteQueue', () => {
     const out = [queue.take(1), queue.take(2998), queue.take(1), queue.takeAll()]
     expect(Buffer.concat(out).equals(Buffer.from(data))).toBe(true)
   })
+
+  it('puts chunks back in front, as they were taken, whatever was consumed of the head', () => {
+    const queue = queueOf('abc', 'def')
+    const first = queue.take(2)
+    const second = queue.take(2)
+    queue.unshift(second)
+    queue.unshift(first)
+    expect(queue.size).toBe(6)
+    expect(text(queue.takeAll())).toBe('abcdef')
+
+    const empty = new ByteQueue()
+    empty.unshift(bytes(''))
+    empty.unshift(bytes('xy'))
+    empty.push(bytes('z'))
+    expect(empty.size).toBe(3)
+    expect(queue.indexOf(bytes('z'), 0)).toBe(-1)
+    expect(empty.indexOf(bytes('yz'), 0)).toBe(1)
+    expect(text(empty.takeAll())).toBe('xyz')
+  })
 })

@@ -309,3 +309,34 @@ export function resetConnection(side: Side): void {
 export function onCloseAll(cleanup: () => void): void {
   cleanups.push(cleanup)
 }
+
+/** How a bounded `write(); await drain()` loop ended. */
+export interface WriteLoopEnd {
+  /** The iteration whose `drain()` rejected, or the cap when none did. */
+  readonly iterations: number
+  /** What `drain()` rejected with; `undefined` when the loop ran into its cap. */
+  readonly error: unknown
+}
+
+/**
+ * The loop of a streams handler that writes `chunk` as fast as flow control allows, capped at
+ * `cap` iterations so that a `drain()` resolving at once forever ends the test instead of
+ * spinning in microtasks for good. `before(i)`, if given, runs at the start of each iteration.
+ */
+export async function writeLoop(
+  writer: StreamWriter,
+  chunk: Uint8Array,
+  cap: number,
+  before?: (iteration: number) => void,
+): Promise<WriteLoopEnd> {
+  for (let iteration = 0; iteration < cap; iteration++) {
+    before?.(iteration)
+    writer.write(chunk)
+    try {
+      await writer.drain()
+    } catch (error) {
+      return { iterations: iteration, error }
+    }
+  }
+  return { iterations: cap, error: undefined }
+}

@@ -1,6 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startServer, type StreamReader, type StreamWriter } from '../src/index.ts'
-import { bytes, closeAll, connectTCP, listenTCP, pattern, text } from './helpers.ts'
+import {
+  ConnectionLostError,
+  startServer,
+  type StreamReader,
+  type StreamWriter,
+} from '../src/index.ts'
+import {
+  bytes,
+  closeAll,
+  connectTCP,
+  listenTCP,
+  pattern,
+  text,
+  writeLoop,
+  type WriteLoopEnd,
+} from './helpers.ts'
 
 afterEach(closeAll)
 
@@ -45,6 +59,29 @@ describe('startServer', () => {
     })()
     const [echoed] = await Promise.all([reader.read(), sending])
     expect(Buffer.from(echoed).equals(Buffer.from(data))).toBe(true)
+  })
+
+  it("ends a handler's write/drain loop when the server runs close() and closeClients()", async () => {
+    // The loop of issue 9: the server closes its clients while a handler writes as fast as
+    // drain() lets it. Capped, so that a drain() resolving at once forever fails the test.
+    const cap = 100_000
+    let loopEnded!: (end: WriteLoopEnd) => void
+    const ended = new Promise<WriteLoopEnd>((resolve) => {
+      loopEnded = resolve
+    })
+    const { server, port } = await listenTCP(async (_reader, writer) => {
+      loopEnded(await writeLoop(writer, pattern(64 * 1024), cap))
+    })
+    const client = await connectTCP(port)
+    const received = client.reader.read() // everything, until the close ends it
+    await client.tap.whenReceived(1024 * 1024)
+    server.close()
+    server.closeClients()
+    const end = await ended
+    expect(end.error).toBeInstanceOf(ConnectionLostError)
+    expect(end.iterations).toBeLessThan(cap)
+    expect((await received).length).toBeGreaterThanOrEqual(1024 * 1024)
+    await server.waitClosed()
   })
 
   it('reports a handler error, aborts that connection only and keeps serving', async () => {

@@ -100,6 +100,53 @@ describe.each(harnesses)('StreamWriter over $name', (harness) => {
     expect(client.reader.atEof()).toBe(true)
   })
 
+  it('await using closes gracefully: the buffer is flushed, then the connection lost', async () => {
+    const { client, server } = await harness.connect()
+    const data = pattern(1024 * 1024, 3)
+    const received = server.reader.read() // everything, until EOF
+    {
+      await using writer = client.writer
+      writer.write(data)
+    }
+    // The dispose returned only once the connection was lost.
+    expect(client.tap.events).toContain('connectionLost')
+    expect(Buffer.from(await received).equals(Buffer.from(data))).toBe(true)
+  })
+
+  it('disposing of a writer already closing waits for its end; of one lost, resolves', async () => {
+    const { client, server } = await harness.connect()
+    client.writer.write(pattern(256 * 1024))
+    client.writer.close()
+    const received = server.reader.read()
+    await client.writer[Symbol.asyncDispose]()
+    expect(client.tap.events).toContain('connectionLost')
+    expect(await received).toHaveLength(256 * 1024)
+    await expect(client.writer[Symbol.asyncDispose]()).resolves.toBeUndefined()
+
+    const other = await harness.connect()
+    resetConnection(other.server)
+    expect(await other.client.tap.lost).toMatchObject({ code: 'ECONNRESET' })
+    await expect(other.client.writer.waitClosed()).rejects.toThrow()
+    await expect(other.client.writer[Symbol.asyncDispose]()).resolves.toBeUndefined()
+  })
+
+  it('disposing rejects with the error the connection is lost with while it closes', async () => {
+    const { client, server } = await harness.connect({ limit: 16 * 1024 })
+    // More than the peer and the kernel take while the peer does not read: the close must wait.
+    for (let at = 0; at < 16; at++) {
+      client.writer.write(pattern(1024 * 1024, at + 1))
+    }
+    const disposing = client.writer[Symbol.asyncDispose]().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )
+    expect(client.writer.isClosing()).toBe(true)
+    resetConnection(server)
+    const error = await client.tap.lost
+    expect(error).toBeInstanceOf(Error)
+    expect(await disposing).toBe(error)
+  })
+
   it('gives the transport and its extra information', async () => {
     const { client, server } = await harness.connect()
     expect(client.writer.transport).toBe(client.transport)
