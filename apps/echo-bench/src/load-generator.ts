@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import type { LoadOptions, LoadResult, WorkerReport } from './load-options.ts'
+import { clockTicksPerSecond, readCpuTicks, serverCpu, type CpuTicks } from './process-cpu.ts'
 
 /** Splits `total` into `parts` near-equal whole shares. */
 function split(total: number, parts: number): number[] {
@@ -39,6 +40,15 @@ export async function runLoad(
   await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000))
   const started = performance.now()
   const cpuStart = process.cpuUsage(cpuBefore)
+  const { serverPid } = options
+  const serverStart = serverPid === undefined ? undefined : readCpuTicks(serverPid)
+  let serverEnd: CpuTicks | undefined
+  // The server's CPU is sampled when measuring stops, before the connections close.
+  const sampleServerEnd = (): void => {
+    if (serverPid !== undefined) {
+      serverEnd ??= readCpuTicks(serverPid)
+    }
+  }
   for (const worker of workers) {
     worker.postMessage('measure')
   }
@@ -46,6 +56,7 @@ export async function runLoad(
   let timer: NodeJS.Timeout | undefined
   if (options.count === undefined) {
     timer = setTimeout(() => {
+      sampleServerEnd()
       for (const worker of workers) {
         worker.postMessage('stop')
       }
@@ -64,6 +75,7 @@ export async function runLoad(
       }),
     ),
   )
+  sampleServerEnd()
   clearTimeout(timer)
   clearInterval(ticker)
   const seconds = (performance.now() - started) / 1000
@@ -91,5 +103,8 @@ export async function runLoad(
       max: merged.maxValue,
     },
     generatorCpu: cpuSeconds / seconds,
+    ...(serverStart !== undefined && serverEnd !== undefined
+      ? { serverCpu: serverCpu(serverStart, serverEnd, requests, clockTicksPerSecond()) }
+      : {}),
   }
 }
