@@ -82,7 +82,10 @@ interface PanelInput {
   readonly sizes: readonly number[]
   readonly colour: Map<string, string>
   readonly bar: (server: string, size: number) => Bar | undefined
-  readonly label: (value: number) => string
+  /** How a tick of the axis is written. */
+  readonly tick: (value: number) => string
+  /** How the value over a bar is written. */
+  readonly value: (value: number) => string
 }
 
 /** A panel and the height it takes (a panel with nothing measured is just its title and a note). */
@@ -116,7 +119,7 @@ function panel(input: PanelInput): { svg: string; height: number } {
       'g',
       { class: 'tick' },
       element('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: y(tick), y2: y(tick), stroke: '#e3e3e3' }),
-      text({ x: LEFT - 8, y: y(tick) + 4, 'text-anchor': 'end', fill: '#555' }, input.label(tick)),
+      text({ x: LEFT - 8, y: y(tick) + 4, 'text-anchor': 'end', fill: '#555' }, input.tick(tick)),
     ),
   )
   const groupWidth = (WIDTH - LEFT - RIGHT) / sizes.length
@@ -149,7 +152,7 @@ function panel(input: PanelInput): { svg: string; height: number } {
       })
       const value = text(
         { x: centre, y: Math.min(y(max), y(base)) - 5, 'text-anchor': 'middle', 'font-size': 10 },
-        input.label(bar.parts.length === 1 ? (bar.parts[0] ?? 0) : base),
+        input.value(base),
       )
       return [element('g', { class: 'bar', 'data-server': server.name }, ...rects, whisker, value)]
     })
@@ -179,12 +182,9 @@ function panel(input: PanelInput): { svg: string; height: number } {
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0)
 
+/** 0, 9.4k, 10k, 135k */
 const thousands = (value: number): string =>
-  value === 0
-    ? '0'
-    : value >= 10_000
-      ? `${(value / 1000).toFixed(0)}k`
-      : `${(value / 1000).toFixed(1)}k`
+  value === 0 ? '0' : `${(value / 1000).toFixed(value >= 9_950 ? 0 : 1)}k`
 
 /**
  * Draws a run as an SVG chart: requests/s of every server, grouped by message size (bars at the
@@ -211,7 +211,8 @@ export function drawChart(results: BenchResults): string {
     servers,
     sizes,
     colour,
-    label: thousands,
+    tick: thousands,
+    value: thousands,
     bar: (server, size) => {
       const rps = requestsPerSecond(results, server, size)
       return rps && { parts: [rps.median], whisker: rps }
@@ -224,7 +225,8 @@ export function drawChart(results: BenchResults): string {
     servers,
     sizes,
     colour,
-    label: (value) => String(Number(value.toFixed(value >= 100 ? 0 : 1))),
+    tick: (value) => String(Number(value.toFixed(1))), // 20, 2.5
+    value: (value) => value.toFixed(value >= 100 ? 0 : 1), // 6.0, 35.0, 120
     bar: (server, size) => {
       const figure = cpuPerRequest(results, server, size)
       return figure && { parts: [figure.user, figure.system], whisker: figure.total }

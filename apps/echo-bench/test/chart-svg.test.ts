@@ -69,13 +69,22 @@ describe('drawChart', () => {
     expect(throughput?.groups[0]?.bars.map((b) => [b.rects, b.label])[0]).toEqual([1, '115k'])
     expect(cpu?.groups[0]?.bars.map((b) => [b.rects, b.label])[0]).toEqual([3, '9.2'])
     expect(cpu?.groups[2]?.bars.map((b) => b.label)).toEqual([
-      '35',
-      '56',
-      '34',
-      '54',
-      '90',
-      '28',
-      '24',
+      '35.0',
+      '56.0',
+      '34.0',
+      '54.0',
+      '90.0',
+      '28.0',
+      '24.0',
+    ])
+    expect(throughput?.groups[2]?.bars.map((b) => b.label)).toEqual([
+      '27k',
+      '15k',
+      '27k',
+      '16k',
+      '9.4k',
+      '26k',
+      '36k',
     ])
   })
 
