@@ -29,13 +29,25 @@ export async function runLoad(
         workerData: { options, connections, count: counts?.[i] },
       }),
   )
-  const reports = workers.map(
-    (worker) =>
-      new Promise<WorkerReport>((resolve, reject) => {
-        worker.once('message', (report: WorkerReport) => resolve(report))
-        worker.once('error', reject)
-      }),
-  )
+  const channels = workers.map((worker) => {
+    let connected = (): void => undefined
+    const ready = new Promise<void>((resolve) => (connected = resolve))
+    const report = new Promise<WorkerReport>((resolve, reject) => {
+      worker.on('message', (message: 'connected' | WorkerReport) => {
+        if (message === 'connected') {
+          connected()
+        } else {
+          resolve(message)
+        }
+      })
+      worker.once('error', reject)
+    })
+    return { ready, report }
+  })
+  const reports = channels.map((channel) => channel.report)
+  // The warm-up starts once every connection is up (or a worker failed): starting a thread and
+  // connecting can take longer than a short warm-up on a busy machine.
+  await Promise.all(channels.map(({ ready, report }) => Promise.race([ready, report])))
   const cpuBefore = process.cpuUsage()
   await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000))
   const started = performance.now()
@@ -90,6 +102,9 @@ export async function runLoad(
     merged.add(hdr.decodeFromCompressedBase64(report.histogram))
   }
   const requests = settled.reduce((sum, report) => sum + report.requests, 0)
+  if (requests === 0) {
+    throw new Error(`no echo completed in the ${seconds.toFixed(1)} s measured`)
+  }
   const cpuSeconds = (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6
   return {
     requests,
