@@ -24,6 +24,7 @@ options:
   --count N             measure N requests instead of a duration
   --warmup SECONDS      load before measuring (default: 1)
   --threads T           worker threads for the connections (default: 1)
+  --server-pid PID      also report that process's CPU time per request (Linux /proc)
   --json                print one JSON object instead of the report
   -h, --help            show this help
 `
@@ -54,6 +55,7 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
         count: { type: 'string' },
         warmup: { type: 'string' },
         threads: { type: 'string' },
+        'server-pid': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -82,6 +84,10 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
       count: values.count === undefined ? undefined : parseCount('--count', values.count),
       warmup: parseSeconds('--warmup', values.warmup ?? '1', true),
       threads: parseCount('--threads', values.threads ?? '1'),
+      serverPid:
+        values['server-pid'] === undefined
+          ? undefined
+          : parseCount('--server-pid', values['server-pid']),
     },
   }
 }

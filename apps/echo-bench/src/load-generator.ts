@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import type { LoadOptions, LoadResult, WorkerReport } from './load-options.ts'
+import { clockTicksPerSecond, readCpuTicks, serverCpu, type CpuTicks } from './process-cpu.ts'
 
 /** Splits `total` into `parts` near-equal whole shares. */
 function split(total: number, parts: number): number[] {
@@ -28,17 +29,38 @@ export async function runLoad(
         workerData: { options, connections, count: counts?.[i] },
       }),
   )
-  const reports = workers.map(
-    (worker) =>
-      new Promise<WorkerReport>((resolve, reject) => {
-        worker.once('message', (report: WorkerReport) => resolve(report))
-        worker.once('error', reject)
-      }),
-  )
+  const channels = workers.map((worker) => {
+    let connected = (): void => undefined
+    const ready = new Promise<void>((resolve) => (connected = resolve))
+    const report = new Promise<WorkerReport>((resolve, reject) => {
+      worker.on('message', (message: 'connected' | WorkerReport) => {
+        if (message === 'connected') {
+          connected()
+        } else {
+          resolve(message)
+        }
+      })
+      worker.once('error', reject)
+    })
+    return { ready, report }
+  })
+  const reports = channels.map((channel) => channel.report)
+  // The warm-up starts once every connection is up (or a worker failed): starting a thread and
+  // connecting can take longer than a short warm-up on a busy machine.
+  await Promise.all(channels.map(({ ready, report }) => Promise.race([ready, report])))
   const cpuBefore = process.cpuUsage()
   await new Promise((resolve) => setTimeout(resolve, options.warmup * 1000))
   const started = performance.now()
   const cpuStart = process.cpuUsage(cpuBefore)
+  const { serverPid } = options
+  const serverStart = serverPid === undefined ? undefined : readCpuTicks(serverPid)
+  let serverEnd: CpuTicks | undefined
+  // The server's CPU is sampled when measuring stops, before the connections close.
+  const sampleServerEnd = (): void => {
+    if (serverPid !== undefined) {
+      serverEnd ??= readCpuTicks(serverPid)
+    }
+  }
   for (const worker of workers) {
     worker.postMessage('measure')
   }
@@ -46,6 +68,7 @@ export async function runLoad(
   let timer: NodeJS.Timeout | undefined
   if (options.count === undefined) {
     timer = setTimeout(() => {
+      sampleServerEnd()
       for (const worker of workers) {
         worker.postMessage('stop')
       }
@@ -64,6 +87,7 @@ export async function runLoad(
       }),
     ),
   )
+  sampleServerEnd()
   clearTimeout(timer)
   clearInterval(ticker)
   const seconds = (performance.now() - started) / 1000
@@ -78,6 +102,9 @@ export async function runLoad(
     merged.add(hdr.decodeFromCompressedBase64(report.histogram))
   }
   const requests = settled.reduce((sum, report) => sum + report.requests, 0)
+  if (requests === 0) {
+    throw new Error(`no echo completed in the ${seconds.toFixed(1)} s measured`)
+  }
   const cpuSeconds = (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6
   return {
     requests,
@@ -91,5 +118,8 @@ export async function runLoad(
       max: merged.maxValue,
     },
     generatorCpu: cpuSeconds / seconds,
+    ...(serverStart !== undefined && serverEnd !== undefined
+      ? { serverCpu: serverCpu(serverStart, serverEnd, requests, clockTicksPerSecond()) }
+      : {}),
   }
 }

@@ -1,3 +1,5 @@
+import type { ServerCpu } from './process-cpu.ts'
+
 /** What one load run does: the closed loop of uvloop's echo benchmark. */
 export interface LoadOptions {
   readonly host: string
@@ -14,6 +16,8 @@ export interface LoadOptions {
   readonly warmup: number
   /** Worker threads the connections are spread over. */
   readonly threads: number
+  /** The server's process id, to measure its CPU time over the measured window (Linux). */
+  readonly serverPid: number | undefined
 }
 
 /** What a worker thread reports. */
@@ -38,4 +42,6 @@ export interface LoadResult {
   }
   /** The generator's own CPU use, as a share of one core. */
   readonly generatorCpu: number
+  /** The server's CPU time over the measured window, when its process id was given. */
+  readonly serverCpu?: ServerCpu
 }

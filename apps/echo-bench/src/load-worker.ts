@@ -20,6 +20,7 @@ const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 
 let measuring = false
 let stopping = false
 let measured = 0
+let connected = 0
 let failure: string | undefined
 const sockets: Socket[] = []
 
@@ -90,7 +91,13 @@ function runConnection(): void {
     sentAt = process.hrtime.bigint()
     socket.write(payload)
   }
-  socket.on('connect', send)
+  socket.on('connect', () => {
+    connected += 1
+    if (connected === connections) {
+      parentPort?.postMessage('connected')
+    }
+    send()
+  })
   socket.on('error', (error) => {
     if (!stopping) {
       fail(`connection error: ${error.message}`)

@@ -21,7 +21,8 @@ await runCli(USAGE, async () => {
     process.stdout.write(`${JSON.stringify({ options: load, ...result })}\n`)
     return EXIT.ok
   }
-  const { latency } = result
+  const { latency, serverCpu } = result
+  const micros = (value: number): string => value.toFixed(1)
   process.stdout.write(
     [
       `${load.connections} connections, ${load.size}-byte messages, ${result.seconds.toFixed(1)} s measured`,
@@ -29,6 +30,11 @@ await runCli(USAGE, async () => {
       `  MiB/s       ${result.mibPerSecond.toFixed(1)}`,
       `  latency µs  p50 ${latency.p50}  p90 ${latency.p90}  p99 ${latency.p99}  max ${latency.max}`,
       `  generator   ${(result.generatorCpu * 100).toFixed(0)}% of a core`,
+      ...(serverCpu === undefined
+        ? []
+        : [
+            `  server CPU  ${micros(serverCpu.userMicrosPerRequest + serverCpu.systemMicrosPerRequest)} µs per request (user ${micros(serverCpu.userMicrosPerRequest)}, system ${micros(serverCpu.systemMicrosPerRequest)})`,
+          ]),
       '',
     ].join('\n'),
   )

@@ -1,13 +1,23 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 
-/** A server under test: how to start it. */
-export interface ServerSpec {
+/** What a compared server is, for the tables and the chart. */
+export type ServerKind = 'wirekit' | 'raw' | 'asyncio' | 'uvloop' | 'c'
+
+/** A compared server as the results record it. */
+export interface ServerInfo {
+  /** Its name in the tables, unique in a run: `wirekit`, `wirekit (Node 24)`, `C epoll`. */
   readonly name: string
+  readonly kind: ServerKind
+  /** What runs it: `Node.js v20.20.2`, `Python 3.11.2, uvloop 0.17.0`, `cc (Debian 12.2.0-14) 12.2.0 -O2`. */
+  readonly runtime: string
+  /** The Node.js version of a Node server (`v24.11.1`). */
+  readonly node?: string
+}
+
+/** A server under test: what it is and how to start it. */
+export interface ServerSpec extends ServerInfo {
   readonly command: string
   readonly args: readonly string[]
 }
@@ -17,49 +27,6 @@ export interface RunningServer {
   readonly pid: number
   readonly port: number
   stop(): Promise<void>
-}
-
-const here = dirname(fileURLToPath(import.meta.url))
-const echoServerBin = join(
-  dirname(createRequire(import.meta.url).resolve('@wirekit/echo-server/package.json')),
-  'dist/main.js',
-)
-const pythonServer = join(here, '..', 'python', 'asyncio_echo_server.py')
-
-/** The first Python that can import uvloop (Debian's python3-uvloop is for /usr/bin/python3). */
-function pythonWithUvloop(): string | undefined {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(python, ['-c', 'import uvloop'], { stdio: 'ignore' })
-      return python
-    } catch {
-      // not this one
-    }
-  }
-  return undefined
-}
-
-/** The servers compared, in the order they alternate; notes say what was left out and why. */
-export function serverSpecs(): { specs: ServerSpec[]; notes: string[] } {
-  const specs: ServerSpec[] = [
-    {
-      name: 'wirekit',
-      command: process.execPath,
-      args: [echoServerBin, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
-    },
-    { name: 'raw node:net', command: process.execPath, args: [join(here, 'raw-echo-server.js')] },
-    { name: 'asyncio', command: 'python3', args: [pythonServer] },
-  ]
-  const notes: string[] = []
-  const uvloopPython = pythonWithUvloop()
-  if (uvloopPython === undefined) {
-    notes.push(
-      'uvloop: skipped, no Python here can import uvloop (install Debian package python3-uvloop)',
-    )
-  } else {
-    specs.push({ name: 'uvloop', command: uvloopPython, args: [pythonServer, '--uvloop'] })
-  }
-  return { specs, notes }
 }
 
 /** Starts a server and waits for its `main: starting up on ... port N` line. */
@@ -79,6 +46,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
         resolve(Number(match[1]))
       }
     })
+    child.once('error', reject)
     child.once('exit', (code) =>
       reject(new Error(`${spec.name} exited (${String(code)}) before listening`)),
     )
@@ -87,6 +55,9 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     pid: child.pid ?? 0,
     port,
     stop: async () => {
+      if (child.exitCode != null || child.signalCode != null) {
+        return
+      }
       const exited = once(child, 'exit')
       child.kill('SIGKILL')
       await exited

@@ -109,6 +109,17 @@ describe('echo-bench load generator', () => {
     expect(stderr).toMatch(/^error: echo mismatch at byte \d+ of a 1024-byte message\n$/)
   })
 
+  it('fails, without a figure, when no echo completes in the measured time', async () => {
+    const silent = createServer((socket) => socket.on('error', () => undefined))
+    const port = await listen(silent)
+    const { code, stdout, stderr } = await run([
+      ...['--port', String(port), '--duration', '0.3', '--warmup', '0', '--json'],
+    ])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^error: no echo completed in the 0\.\d s measured\n$/)
+  })
+
   it.each([
     [[], 'error: --port is required'],
     [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
