@@ -3,6 +3,7 @@ import {
   SSL_CLIENT,
   SSL_SUBTYPE,
   TLV_TYPE,
+  type ProxySSLInfoInit,
   type ProxyTLVInit,
   type ProxyUnknownTLV,
 } from './tlv.ts'
@@ -68,7 +69,7 @@ function unknownTLV(
   return tlv(code, bytesOf(entry.value, what), what)
 }
 
-function ssl(value: Extract<ProxyTLVInit, { type: 'ssl' }>['value']): Uint8Array {
+function ssl(value: ProxySSLInfoInit): Uint8Array {
   const { verify } = value
   if (!Number.isInteger(verify) || verify < 0 || verify > 0xffffffff) {
     throw new RangeError(`SSL TLV verify must be an integer from 0 to 2^32 - 1, got ${verify}`)

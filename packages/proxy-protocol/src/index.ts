@@ -36,7 +36,16 @@ export type {
   ProxyTransportProtocol,
   ProxyUnixAddress,
 } from './header.ts'
-export type { ProxySSLInfo, ProxyTLV, ProxyTLVInit, ProxyTLVType, ProxyUnknownTLV } from './tlv.ts'
+export type {
+  ProxyCRC32CInit,
+  ProxySSLInfo,
+  ProxySSLInfoInit,
+  ProxyTLV,
+  ProxyTLVInit,
+  ProxyTLVOf,
+  ProxyTLVType,
+  ProxyUnknownTLV,
+} from './tlv.ts'
 export type { ProxyHeaderInit } from './header-init.ts'
 export type { ProxyHeaderParserOptions } from './options.ts'
 export {

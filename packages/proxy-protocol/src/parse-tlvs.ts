@@ -59,6 +59,14 @@ function forEachTLV(
   }
 }
 
+/**
+ * A plain `Uint8Array` with its own memory: `slice()` would return a view when the input is a
+ * Node `Buffer` (whose `slice` does not copy), and a `Buffer` at that.
+ */
+function copy(value: Uint8Array): Uint8Array {
+  return new Uint8Array(value)
+}
+
 function text(value: Uint8Array, what: string): string {
   try {
     return utf8.decode(value)
@@ -68,7 +76,7 @@ function text(value: Uint8Array, what: string): string {
 }
 
 function unknown(code: number, value: Uint8Array): ProxyUnknownTLV {
-  return { type: 'unknown', code, value: value.slice() }
+  return { type: 'unknown', code, value: copy(value) }
 }
 
 const sslStrings = new Map<number, keyof ProxySSLInfo>([
@@ -118,7 +126,7 @@ export function parseTLVs(header: Uint8Array, start: number): ProxyTLV[] | Proxy
     forEachTLV(header, start, header.length, (type, value, valueOffset) => {
       switch (type) {
         case TLV_TYPE.alpn:
-          tlvs.push({ type: 'alpn', value: value.slice() })
+          tlvs.push({ type: 'alpn', value: copy(value) })
           break
         case TLV_TYPE.authority:
           tlvs.push({ type: 'authority', value: text(value, 'AUTHORITY') })
@@ -134,13 +142,13 @@ export function parseTLVs(header: Uint8Array, start: number): ProxyTLV[] | Proxy
           tlvs.push({ type: 'crc32c', value: readUint32(value, 0) })
           break
         case TLV_TYPE.noop:
-          tlvs.push({ type: 'noop', value: value.slice() })
+          tlvs.push({ type: 'noop', value: copy(value) })
           break
         case TLV_TYPE.uniqueId:
           if (value.length > MAX_UNIQUE_ID_LENGTH) {
             throw badTLV(`UNIQUE_ID of ${value.length} bytes, over ${MAX_UNIQUE_ID_LENGTH}`)
           }
-          tlvs.push({ type: 'unique-id', value: value.slice() })
+          tlvs.push({ type: 'unique-id', value: copy(value) })
           break
         case TLV_TYPE.ssl:
           tlvs.push({ type: 'ssl', value: ssl(value) })

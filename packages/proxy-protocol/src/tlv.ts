@@ -66,39 +66,66 @@ export interface ProxySSLInfo {
 }
 
 /**
+ * A registered TLV: its name and its decoded value.
+ * @typeParam TType - The TLV's name.
+ * @typeParam TValue - The type of its value.
+ */
+export interface ProxyTLVOf<TType extends string, TValue> {
+  /** The TLV's name, for the registered types of the spec. */
+  readonly type: TType
+  /** The decoded value. */
+  readonly value: TValue
+}
+
+/**
  * One version 2 TLV, decoded where the spec defines it. Strings are UTF-8 (a TLV whose string is
  * not valid UTF-8 makes the header invalid); byte values are copies, never views of the input.
+ *
+ * - `alpn` (PP2_TYPE_ALPN): the negotiated application protocol, such as the bytes of `h2`.
+ * - `authority` (PP2_TYPE_AUTHORITY): the host name the client asked for (TLS SNI).
+ * - `crc32c` (PP2_TYPE_CRC32C): the header's checksum, already verified when the header parsed.
+ * - `noop` (PP2_TYPE_NOOP): padding, to be ignored.
+ * - `unique-id` (PP2_TYPE_UNIQUE_ID): an opaque connection id of up to 128 bytes.
+ * - `ssl` (PP2_TYPE_SSL): the client's TLS connection to the proxy.
+ * - `netns` (PP2_TYPE_NETNS): the name of the network namespace.
+ * - `unknown`: any other type, raw.
+ * @example
+ * ```ts
+ * const sni = header.tlvs.find((tlv) => tlv.type === 'authority')?.value
+ * ```
  */
 export type ProxyTLV =
-  /** PP2_TYPE_ALPN: the negotiated application protocol, such as the bytes of `'h2'`. */
-  | { readonly type: 'alpn'; readonly value: Uint8Array }
-  /** PP2_TYPE_AUTHORITY: the host name the client asked for (TLS SNI). */
-  | { readonly type: 'authority'; readonly value: string }
-  /** PP2_TYPE_CRC32C: the header's checksum, already verified when the header parsed. */
-  | { readonly type: 'crc32c'; readonly value: number }
-  /** PP2_TYPE_NOOP: padding, to be ignored. */
-  | { readonly type: 'noop'; readonly value: Uint8Array }
-  /** PP2_TYPE_UNIQUE_ID: an opaque connection id of up to 128 bytes. */
-  | { readonly type: 'unique-id'; readonly value: Uint8Array }
-  /** PP2_TYPE_SSL: the client's TLS connection to the proxy. */
-  | { readonly type: 'ssl'; readonly value: ProxySSLInfo }
-  /** PP2_TYPE_NETNS: the name of the network namespace. */
-  | { readonly type: 'netns'; readonly value: string }
+  | ProxyTLVOf<'alpn', Uint8Array>
+  | ProxyTLVOf<'authority', string>
+  | ProxyTLVOf<'crc32c', number>
+  | ProxyTLVOf<'noop', Uint8Array>
+  | ProxyTLVOf<'unique-id', Uint8Array>
+  | ProxyTLVOf<'ssl', ProxySSLInfo>
+  | ProxyTLVOf<'netns', string>
   | ProxyUnknownTLV
 
 /** The `type` names of {@link ProxyTLV}. */
 export type ProxyTLVType = ProxyTLV['type']
 
+/** A CRC32C TLV to encode: a placeholder, filled in with the checksum of the whole header. */
+export interface ProxyCRC32CInit {
+  /** Always `'crc32c'`. */
+  readonly type: 'crc32c'
+  /** Ignored: the encoder computes it (a parsed header's value is accepted as is). */
+  readonly value?: number
+}
+
+/** An SSL TLV's value to encode: {@link ProxySSLInfo}, where `unknown` may be left out. */
+export interface ProxySSLInfoInit extends Omit<ProxySSLInfo, 'unknown'> {
+  /** Sub-TLVs of other types, written after the known ones. */
+  readonly unknown?: readonly ProxyUnknownTLV[]
+}
+
 /**
- * A TLV to encode: a {@link ProxyTLV}, where a `'crc32c'` entry is a placeholder whose value the
- * encoder computes (any `value` given is ignored), and SSL's `unknown` may be left out.
+ * A TLV to encode: a {@link ProxyTLV}, where a CRC32C is a placeholder whose value the encoder
+ * computes, and an SSL TLV may leave out `unknown`.
  */
 export type ProxyTLVInit =
-  | Exclude<ProxyTLV, { readonly type: 'crc32c' | 'ssl' }>
-  | { readonly type: 'crc32c'; readonly value?: number }
-  | {
-      readonly type: 'ssl'
-      readonly value: Omit<ProxySSLInfo, 'unknown'> & {
-        readonly unknown?: readonly ProxyUnknownTLV[]
-      }
-    }
+  | Exclude<ProxyTLV, ProxyTLVOf<'crc32c', number> | ProxyTLVOf<'ssl', ProxySSLInfo>>
+  | ProxyCRC32CInit
+  | ProxyTLVOf<'ssl', ProxySSLInfoInit>
