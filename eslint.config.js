@@ -25,7 +25,7 @@ export default defineConfig(
   },
   {
     // The contract runs anywhere: no Node built-ins in protocol-core.
-    files: ['packages/protocol-core/**'],
+    files: ['packages/protocol-core/**', 'packages/proxy-protocol/src/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'] }] },
   },
   {
