@@ -277,6 +277,43 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     this.onFinished()
   }
 
+  /**
+   * Continues a connection whose protocol was made and given `connectionMade` by another transport
+   * (after an upgrade such as STARTTLS): reading starts, `connectionMade` is not called again. The
+   * transport calls this instead of {@link StreamTransport.start}.
+   */
+  continueConnection(): void {
+    this.#started = true
+    this.#readAgain()
+  }
+
+  /**
+   * Stops this transport for a hand-over to another one (an upgrade): it is closing from now on
+   * (writes are dropped, with the usual warning), delivers nothing more, and stops reading.
+   * @returns The bytes received and not delivered yet, oldest first: the next transport's first
+   *   bytes.
+   */
+  protected suspendForHandOver(): Uint8Array[] {
+    const held = this.#held ?? []
+    this.#closing = true
+    this.#reading = false
+    this.#dropReceived()
+    this.ioStopReading()
+    return held
+  }
+
+  /**
+   * The connection goes on in another transport: this one is over without a `connectionLost` (the
+   * protocol's connection is not lost).
+   */
+  protected handedOver(): void {
+    if (this.#lost) {
+      return
+    }
+    this.#lost = true
+    this.onFinished()
+  }
+
   /** Called once, right after `connectionLost`: a transport releases what it holds here. */
   protected onFinished(): void {
     // Nothing to release by default.

@@ -4,7 +4,10 @@ import { toNetworkError } from './network-errors.ts'
 import type { TCPConnectionOptions, TCPExtraInfo } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
-import { SocketTransport } from './socket-transport.ts'
+import { SocketTransport, tcpKind, type SocketKind } from './socket-transport.ts'
+import { secureClientSocket } from './tls-connector.ts'
+import { tlsKind } from './tls-kind.ts'
+import { resolveTLSConnectionOptions } from './tls-options.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
 import { checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
@@ -23,6 +26,12 @@ export interface TCPConnection<TProtocol extends AnyProtocol = AnyProtocol> {
 class ReadForwarder implements UserBufferReader {
   #reader: UserBufferReader | undefined
   readonly #early: Buffer[] = []
+
+  /** The bytes read before any reader was attached, taken: they go elsewhere (to TLS). */
+  takeEarly(): Uint8Array | undefined {
+    const early = this.#early.splice(0)
+    return early.length === 0 ? undefined : Buffer.concat(early)
+  }
 
   attach(reader: UserBufferReader): void {
     this.#reader = reader
@@ -87,19 +96,27 @@ function connectSocket(
 
 /**
  * Connects to a TCP server and makes a protocol for the connection (asyncio's
- * `loop.create_connection`). The factory is called once connected; `connectionMade` has run when
- * the promise resolves.
+ * `loop.create_connection`). The factory is called once connected (with `tls`, once the handshake
+ * is done); `connectionMade` has run when the promise resolves.
  *
  * @throws TypeError or RangeError (rejected) for an invalid option, naming it.
  * @throws `NetworkError` (from `@wirekit/protocol-core`) when the connection cannot be made: it keeps Node's `code`
  *   (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, ...) and names host and port. `connectionMade` is
  *   never called then.
+ * @throws {@link TLSHandshakeError} with `tls`, when the handshake fails (`DEPTH_ZERO_SELF_SIGNED_CERT`,
+ *   `ERR_TLS_CERT_ALTNAME_INVALID`, `CERT_HAS_EXPIRED`, `ERR_TLS_HANDSHAKE_TIMEOUT`, ...); no protocol
+ *   is made then.
  * @example
  * ```ts
  * const { transport, protocol } = await createConnection(() => new EchoClient(), {
  *   host: 'localhost',
  *   port: 10000,
  *   timeout: 5000,
+ * })
+ * const secure = await createConnection(() => new EchoClient(), {
+ *   host: 'example.com',
+ *   port: 443,
+ *   tls: { ALPNProtocols: ['echo'] }, // or tls: true
  * })
  * ```
  * @see {@link https://nodejs.org/api/net.html#netcreateconnection | net.createConnection()}
@@ -124,6 +141,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
   const timeout = checkDuration('timeout', options.timeout)
   const signal = checkSignal('signal', options.signal)
   const socketOptions = resolveSocketOptions(options)
+  const tls = options.tls === undefined ? undefined : resolveTLSConnectionOptions(options.tls)
   signal?.throwIfAborted()
 
   const reads = new ReadForwarder()
@@ -150,20 +168,41 @@ export async function createConnection<TProtocol extends AnyProtocol>(
     socket.destroy()
     throw signal?.aborted === true ? error : toNetworkError('connect', host, port, error)
   }
-  let protocol: TProtocol
-  try {
-    protocol = protocolFactory()
-  } catch (error) {
-    socket.destroy()
-    throw error
-  }
-  const transport = new SocketTransport(socket, protocol, {
+  const hooks = {
     onError: socketOptions.onError,
     onWarning: socketOptions.onWarning,
     writeBufferLimits: socketOptions.writeBufferLimits,
     lingerTimeout: socketOptions.lingerTimeout,
-  })
-  reads.attach(transport)
-  transport.start()
-  return { transport, protocol }
+  }
+  const connection = tcpKind(socket)
+  const open = (
+    transportSocket: Socket,
+    kind: SocketKind,
+  ): { transport: SocketTransport; protocol: TProtocol } => {
+    const protocol = protocolFactory()
+    return { transport: new SocketTransport(transportSocket, protocol, hooks, kind), protocol }
+  }
+  if (tls !== undefined) {
+    const { transport, protocol } = await secureClientSocket(
+      socket,
+      tls,
+      { host, peer: connection.peer },
+      reads.takeEarly(),
+      signal,
+      (secured, context) =>
+        open(secured, tlsKind(secured, connection, context, tls.shutdownTimeout)),
+    )
+    transport.start()
+    return { transport, protocol }
+  }
+  let opened: { transport: SocketTransport; protocol: TProtocol }
+  try {
+    opened = open(socket, connection)
+  } catch (error) {
+    socket.destroy()
+    throw error
+  }
+  reads.attach(opened.transport)
+  opened.transport.start()
+  return opened
 }

@@ -4,6 +4,8 @@ import { listenOnAll, resolveListenAddresses } from './listen.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
+import { TLSAcceptor } from './tls-acceptor.ts'
+import { resolveTLSServerOptions } from './tls-options.ts'
 import { TCPServerImpl, type TCPServer } from './tcp-server.ts'
 import { detectReadPath, readPathWarning } from './user-buffer-reads.ts'
 import { checkCount, checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
@@ -51,6 +53,7 @@ export async function createServer<TProtocol extends AnyProtocol>(
   const idleTimeout = checkDuration('idleTimeout', options.idleTimeout)
   const signal = checkSignal('signal', options.signal)
   const socketOptions = resolveSocketOptions(options)
+  const tls = options.tls === undefined ? undefined : resolveTLSServerOptions(options.tls)
   signal?.throwIfAborted()
 
   const hostLabel = hosts.join(', ')
@@ -62,13 +65,17 @@ export async function createServer<TProtocol extends AnyProtocol>(
     idleTimeout,
     userBufferReads,
     descriptors: descriptorLimit(),
+    tls:
+      tls === undefined
+        ? undefined
+        : { acceptor: new TLSAcceptor(tls), shutdownTimeout: tls.shutdownTimeout },
   })
   try {
     const addresses = await resolveListenAddresses(hosts)
     signal?.throwIfAborted()
     server.attach(
       await listenOnAll(addresses, {
-        pauseOnConnect: userBufferReads !== undefined,
+        pauseOnConnect: userBufferReads !== undefined || tls !== undefined,
         port,
         backlog,
         socketOptions,

@@ -23,6 +23,14 @@
 
 export { createServer, type TCPServer } from './create-server.ts'
 export { createConnection, type TCPConnection } from './create-connection.ts'
+export { startTls, type StartTLSOptions } from './start-tls.ts'
+export { TLSHandshakeError } from './tls-errors.ts'
+export type {
+  TLSCommonOptions,
+  TLSConnectionOptions,
+  TLSExtraInfo,
+  TLSServerOptions,
+} from './tls-options.ts'
 export type {
   TCPConnectionOptions,
   TCPExtraInfo,

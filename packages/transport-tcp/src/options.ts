@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net'
 import type { ExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
+import type { TLSConnectionOptions, TLSExtraInfo, TLSServerOptions } from './tls-options.ts'
 
-/** The extra information a TCP transport gives: `socket` is the `net.Socket` itself. */
-export interface TCPExtraInfo extends ExtraInfo {
+/**
+ * The extra information a TCP transport gives: `socket` is the `net.Socket` itself (a
+ * `tls.TLSSocket` over TLS). The TLS keys are `undefined` on a plaintext connection, as in asyncio.
+ */
+export interface TCPExtraInfo extends ExtraInfo, TLSExtraInfo {
   /** The connection's socket. Reading from or writing to it directly breaks the transport. */
   socket: Socket
 }
@@ -88,6 +92,12 @@ export interface TCPServerOptions extends TCPSocketOptions {
    * @default 0
    */
   idleTimeout?: number
+  /**
+   * Serves TLS: each connection's protocol is made, and its `connectionMade` called, once the
+   * handshake is done; a failed handshake never reaches a protocol (see
+   * `TCPServer.handshakeFailureCount`).
+   */
+  tls?: TLSServerOptions
 }
 
 /**
@@ -113,4 +123,9 @@ export interface TCPConnectionOptions extends TCPSocketOptions {
   timeout?: number
   /** Cancels the attempt while it is under way (rejects with the signal's reason). */
   signal?: AbortSignal
+  /**
+   * Speaks TLS: `true` verifies the server against the system's CAs, or give the options (a `ca`,
+   * a client certificate, `servername`, ALPN). `connectionMade` is called once the handshake is done.
+   */
+  tls?: true | TLSConnectionOptions
 }

@@ -68,3 +68,22 @@ export function endAndNotifyWhenFlushed(socket: Socket): void {
   socket.once('finish', onFinish)
   socket.end()
 }
+
+function ignoreError(): void {
+  // The socket is handed over: its errors reach its new owner.
+}
+
+/**
+ * Takes the handler's listeners off the socket (to hand it over, as for STARTTLS), leaving one
+ * that ignores errors so that none is ever unhandled.
+ */
+export function unrouteSocketEvents(socket: Socket): void {
+  socket.off('data', onData)
+  socket.off('end', onEnd)
+  socket.off('error', onError)
+  socket.off('close', onClose)
+  socket.off('timeout', onTimeout)
+  socket.off('finish', onFinish)
+  socket.setTimeout(0)
+  socket.on('error', ignoreError)
+}

@@ -13,6 +13,7 @@ import { pendingConnectionError } from './reset-probe.ts'
 import {
   endAndNotifyWhenFlushed,
   routeSocketEvents,
+  unrouteSocketEvents,
   type SocketEventHandler,
 } from './socket-events.ts'
 import type { UserBufferReader } from './user-buffer-reads.ts'
@@ -24,6 +25,10 @@ export interface TransportHooks {
   readonly onError: (error: Error) => void
   readonly onWarning: (message: string) => void
   readonly onLost?: ((transport: SocketTransport<ExtraInfo>) => void) | undefined
+  /** The connection goes on in a new transport (after STARTTLS). */
+  readonly onUpgraded?: ((transport: SocketTransport<ExtraInfo>) => void) | undefined
+  /** `true` for a connection a server accepted: it takes the server side of an upgrade. */
+  readonly serverSide?: boolean | undefined
   readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
   readonly idleTimeout?: number | undefined
   /** Milliseconds to wait for the peer's EOF after a flushed `close()` (0: close at once). */
@@ -44,6 +49,11 @@ export interface SocketKind {
   readonly probeResetAtEof: boolean
   /** Extra information under other keys than `peername`, `sockname` and `socket`. */
   readonly extraInfo?: ((name: string) => unknown) | undefined
+  /**
+   * Milliseconds `close()` may take to flush (TLS: and send close_notify) before the socket is cut;
+   * 0 or left out: no limit.
+   */
+  readonly closeTimeout?: number | undefined
 }
 
 /** The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. */
@@ -57,8 +67,18 @@ export function tcpKind(socket: Socket): SocketKind {
   }
 }
 
-/** Ends a lingering close that the peer's EOF did not end in time (shared: no closure each). */
-function stopLingering(socket: Socket): void {
+/** What a transport hands over to the one that carries its connection on (after STARTTLS). */
+export interface HandOver {
+  readonly socket: Socket
+  readonly hooks: TransportHooks
+  readonly kind: SocketKind
+  /** Bytes received and not delivered: they belong to what comes next (the TLS engine). */
+  readonly held: Uint8Array[]
+  readonly writeBufferLimits: WriteBufferLimits
+}
+
+/** Ends a close that did not end in time (shared by every socket: no closure each). */
+function cutSocket(socket: Socket): void {
   socket.destroy()
 }
 
@@ -93,6 +113,8 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   readonly #writer: SocketWriter
   /** Set while the socket of a flushed close() waits for the peer's EOF (see `lingerTimeout`). */
   #lingerTimer: NodeJS.Timeout | undefined
+  /** Set while a close() flushes under a time limit (see {@link SocketKind.closeTimeout}). */
+  #closeTimer: NodeJS.Timeout | undefined
 
   constructor(
     socket: Socket,
@@ -146,9 +168,14 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
     socket.resume()
     if (socket.writableFinished) {
       socket.destroy()
-    } else {
-      // 'finish' comes once everything written has been handed to the kernel and FIN was sent.
-      endAndNotifyWhenFlushed(socket)
+      return
+    }
+    // 'finish' comes once everything written has been handed to the kernel and FIN was sent.
+    endAndNotifyWhenFlushed(socket)
+    const limit = this.#kind.closeTimeout ?? 0
+    if (limit > 0) {
+      this.#closeTimer = setTimeout(cutSocket, limit, socket)
+      this.#closeTimer.unref()
     }
   }
 
@@ -171,6 +198,51 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
 
   protected override onFinished(): void {
     this.#hooks.onLost?.(this)
+  }
+
+  // --- handing the connection over (STARTTLS) ---
+
+  /** `true` when a server accepted this connection: it takes the server side of an upgrade. */
+  get serverSide(): boolean {
+    return this.#hooks.serverSide === true
+  }
+
+  /**
+   * Starts a hand-over: from now on this transport is closing (writes are dropped, with the usual
+   * warning) and delivers nothing; what it had received and not delivered is returned with the
+   * socket. The socket still flushes what was written before; call
+   * {@link SocketTransport.releaseSocket} before another owner takes it.
+   */
+  beginHandOver(): HandOver {
+    const limits = this.getWriteBufferLimits()
+    const held = this.suspendForHandOver()
+    return {
+      socket: this.#socket,
+      hooks: this.#hooks,
+      kind: this.#kind,
+      held,
+      writeBufferLimits: limits,
+    }
+  }
+
+  /** Takes this transport's listeners and timers off the socket. */
+  releaseSocket(): void {
+    clearTimeout(this.#lingerTimer)
+    clearTimeout(this.#closeTimer)
+    unrouteSocketEvents(this.#socket)
+  }
+
+  /** The connection goes on in another transport: this one is over, without `connectionLost`. */
+  endHandOver(next: SocketTransport<ExtraInfo>): void {
+    this.#hooks.onUpgraded?.(next)
+    this.handedOver()
+  }
+
+  /** The hand-over failed: the socket is closed and the protocol's connection is lost with `error`. */
+  failHandOver(error: Error): void {
+    this.recordError(error)
+    this.#socket.destroy()
+    this.finish()
   }
 
   // --- reads into memory the transport chooses (UserBufferReader) ---
@@ -217,6 +289,7 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
 
   handleClose(): void {
     clearTimeout(this.#lingerTimer)
+    clearTimeout(this.#closeTimer)
     this.finish()
   }
 
@@ -230,6 +303,7 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   }
 
   handleFlushed(): void {
+    clearTimeout(this.#closeTimer)
     const socket = this.#socket
     const lingerTimeout = this.#hooks.lingerTimeout ?? 0
     if (socket.readableEnded || lingerTimeout === 0) {
@@ -240,7 +314,7 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
     // the connection and could destroy what we flushed. The socket reads and discards until the
     // peer's EOF, in the background: for the protocol (and the server's count) the connection
     // ends now, as in asyncio, and the lingering socket does not keep the process alive.
-    this.#lingerTimer = setTimeout(stopLingering, lingerTimeout, socket)
+    this.#lingerTimer = setTimeout(cutSocket, lingerTimeout, socket)
     this.#lingerTimer.unref()
     socket.unref()
     this.finish()

@@ -10,7 +10,15 @@ import { DescriptorBackOff } from './descriptor-back-off.ts'
 import type { DescriptorLimit } from './descriptor-limit.ts'
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
-import { SocketTransport, type TransportHooks } from './socket-transport.ts'
+import {
+  SocketTransport,
+  tcpKind,
+  type SocketKind,
+  type TransportHooks,
+} from './socket-transport.ts'
+import type { TLSAcceptor } from './tls-acceptor.ts'
+import { TLSHandshakeError } from './tls-errors.ts'
+import { tlsKind } from './tls-kind.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
 /** A listening TCP server: protocol-core's `Server` plus its counters. */
@@ -22,6 +30,17 @@ export interface TCPServer extends Server {
    * while the process was short of file descriptors.
    */
   readonly refusedCount: number
+  /**
+   * The number of TLS handshakes that failed (no protocol was made for them). Each failure is also
+   * reported through `onWarning`, at most one line per 10 s with the count of the others.
+   */
+  readonly handshakeFailureCount: number
+}
+
+/** The TLS side of a server. */
+export interface ServerTLS {
+  readonly acceptor: TLSAcceptor
+  readonly shutdownTimeout: number
 }
 
 /** What a server needs besides its listening sockets. */
@@ -33,10 +52,15 @@ export interface TCPServerSettings {
   readonly userBufferReads: OnreadSymbols | undefined
   /** Set where the process's descriptors can be watched (Linux): the server backs off near the limit. */
   readonly descriptors: DescriptorLimit | undefined
+  /** Set when connections run TLS. */
+  readonly tls: ServerTLS | undefined
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
 const REPORT_INTERVAL_MS = 1000
+
+/** How often, at most, failed TLS handshakes are reported: scanners make many. */
+const HANDSHAKE_REPORT_INTERVAL_MS = 10_000
 
 /** The server behind {@link createServer}: it owns the listening sockets and every transport. */
 export class TCPServerImpl implements TCPServer {
@@ -50,6 +74,10 @@ export class TCPServerImpl implements TCPServer {
   #listeners: NetServer[] = []
   #serving = true
   #refusedCount = 0
+  #handshakeFailureCount = 0
+  /** Accepted sockets whose TLS handshake is under way: they count as open connections. */
+  readonly #handshakes = new Set<Socket>()
+  readonly #handshakeFailures: RateLimitedReporter
   #whenClosed: Promise<void> | undefined
   #resolveClosed: (() => void) | undefined
 
@@ -64,9 +92,12 @@ export class TCPServerImpl implements TCPServer {
       lingerTimeout,
       idleTimeout: settings.idleTimeout,
       onLost: this.#onTransportLost,
+      onUpgraded: this.#onTransportUpgraded,
+      serverSide: true,
     }
     this.#refusals = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
     this.#acceptErrors = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
+    this.#handshakeFailures = new RateLimitedReporter(HANDSHAKE_REPORT_INTERVAL_MS, onWarning)
     this.#backOff =
       settings.descriptors === undefined
         ? undefined
@@ -84,6 +115,10 @@ export class TCPServerImpl implements TCPServer {
 
   get refusedCount(): number {
     return this.#refusedCount
+  }
+
+  get handshakeFailureCount(): number {
+    return this.#handshakeFailureCount
   }
 
   addresses(): TransportAddress[] {
@@ -117,11 +152,18 @@ export class TCPServerImpl implements TCPServer {
     for (const transport of [...this.#transports]) {
       transport.close()
     }
+    // A handshake under way has nothing to flush: there is no protocol yet.
+    for (const socket of this.#handshakes) {
+      socket.destroy()
+    }
   }
 
   abortClients(): void {
     for (const transport of [...this.#transports]) {
       transport.abort()
+    }
+    for (const socket of this.#handshakes) {
+      socket.destroy()
     }
   }
 
@@ -140,17 +182,18 @@ export class TCPServerImpl implements TCPServer {
   }
 
   /**
-   * Takes an accepted socket: refuses it past `maxConnections` or when descriptors run short,
-   * else makes its protocol.
+   * Takes an accepted socket: refuses it past `maxConnections` or when descriptors run short;
+   * else runs the TLS handshake first if the server has TLS, and makes its protocol.
    */
   readonly onConnection = (socket: Socket): void => {
-    if (!this.#serving || this.#transports.size >= this.#settings.maxConnections) {
+    const open = this.#transports.size + this.#handshakes.size
+    if (!this.#serving || open >= this.#settings.maxConnections) {
       const peer = socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
       this.#refusedCount += 1
       this.#refusals.report(
         `refused a connection from ${peer}: ` +
-          `${this.#transports.size} connections open, the most allowed (maxConnections)`,
+          `${open} connections open, the most allowed (maxConnections)`,
       )
       return
     }
@@ -160,26 +203,51 @@ export class TCPServerImpl implements TCPServer {
       this.#refusedCount += 1
       return
     }
+    const tls = this.#settings.tls
+    if (tls === undefined) {
+      this.#open(socket, tcpKind(socket), true)
+      return
+    }
+    const connection = tcpKind(socket)
+    this.#handshakes.add(socket)
+    tls.acceptor.accept(socket, undefined, {
+      secure: (secured) => {
+        this.#handshakes.delete(socket)
+        const context = tls.acceptor.contextOf(secured)
+        this.#open(secured, tlsKind(secured, connection, context, tls.shutdownTimeout), false)
+      },
+      failed: (error) => {
+        this.#handshakes.delete(socket)
+        this.#backOff?.released()
+        this.#handshakeFailureCount += 1
+        this.#handshakeFailures.report(new TLSHandshakeError(connection.peer, error).message)
+        this.#settleIfClosed()
+      },
+    })
+  }
+
+  /** Makes the protocol and the transport of a connection ready for it (TLS: after the handshake). */
+  #open(socket: Socket, kind: SocketKind, userBufferReads: boolean): void {
     let protocol: AnyProtocol
     try {
       protocol = this.#protocolFactory()
     } catch (error) {
       socket.destroy()
+      this.#backOff?.released()
       this.#hooks.onError(
         new Error(
           `the protocol factory threw: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            cause: error,
-          },
+          { cause: error },
         ),
       )
+      this.#settleIfClosed()
       return
     }
-    const transport = new SocketTransport(socket, protocol, this.#hooks)
-    const { userBufferReads } = this.#settings
-    if (userBufferReads !== undefined) {
+    const transport = new SocketTransport(socket, protocol, this.#hooks, kind)
+    const symbols = this.#settings.userBufferReads
+    if (userBufferReads && symbols !== undefined) {
       // Falls back to 'data' events by itself when the socket cannot be switched.
-      installUserBufferReads(socket, userBufferReads, transport)
+      installUserBufferReads(socket, symbols, transport)
     }
     this.#transports.add(transport)
     transport.start()
@@ -190,6 +258,11 @@ export class TCPServerImpl implements TCPServer {
     this.#acceptErrors.report(`accepting a connection failed: ${error.message}`)
   }
 
+  /** A connection upgraded in place (STARTTLS): the new transport carries it on. */
+  readonly #onTransportUpgraded = (transport: SocketTransport<ExtraInfo>): void => {
+    this.#transports.add(transport)
+  }
+
   readonly #onTransportLost = (transport: SocketTransport<ExtraInfo>): void => {
     this.#transports.delete(transport)
     this.#backOff?.released()
@@ -197,7 +270,7 @@ export class TCPServerImpl implements TCPServer {
   }
 
   #settleIfClosed(): void {
-    if (!this.#serving && this.#transports.size === 0) {
+    if (!this.#serving && this.#transports.size === 0 && this.#handshakes.size === 0) {
       this.#resolveClosed?.()
     }
   }
