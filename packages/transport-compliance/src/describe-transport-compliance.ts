@@ -1,4 +1,4 @@
-import { afterEach, describe, expect } from 'vitest'
+import { afterEach, beforeEach, describe, expect } from 'vitest'
 import type { TransportHarness } from './harness.ts'
 import { ConnectionTracker } from './open-connection.ts'
 import { describeBufferedProtocol } from './suites/buffered-protocol.ts'
@@ -31,6 +31,13 @@ import { describeWriting } from './suites/writing.ts'
 export function describeTransportCompliance(harness: TransportHarness): void {
   describe(`transport compliance: ${harness.name}`, () => {
     const tracker = new ConnectionTracker(harness)
+
+    beforeEach((context) => {
+      const reason = harness.notApplicable?.[context.task.name]
+      if (reason !== undefined) {
+        context.skip(`not applicable to ${harness.name}: ${reason}`)
+      }
+    })
 
     afterEach(async () => {
       const violations = await tracker.finish()

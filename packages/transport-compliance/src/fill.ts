@@ -6,6 +6,12 @@ import type { Side } from './open-connection.ts'
 const CHUNK_SIZE = 64 * 1024
 const MAX_BYTES = 64 * 1024 * 1024
 const MAX_ROUNDS = 16
+/**
+ * How much each round leaves in the transport's buffer before the round trip: over TCP bytes stay
+ * there only once the kernel is full, but a TLS write is handed over on the next turn of the event
+ * loop, so a round must write enough for the kernel to be full by then.
+ */
+const ROUND_SIZE = 1024 * 1024
 
 /**
  * Sends the byte stream from `writer` to `reader`, whose reading must be paused, until the
@@ -25,7 +31,7 @@ export async function fillWriteBuffer(
 ): Promise<number> {
   const transport = writer.transport
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    while (transport.getWriteBufferSize() === 0) {
+    while (transport.getWriteBufferSize() < ROUND_SIZE) {
       if (stream.produced >= MAX_BYTES) {
         throw new Error(`the write buffer stayed empty after ${MAX_BYTES} bytes were written`)
       }

@@ -80,6 +80,11 @@ export interface TransportHarness {
   /** The name the suite is registered under, such as `'tcp'` or `'memory'`. */
   readonly name: string
   /**
+   * Tests of the suite that cannot apply to this transport, by title, each with the reason: they
+   * are reported as skipped, with the reason. Keep this list short and every reason true.
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>
+  /**
    * Connects a new client protocol to a new server protocol. Resolves once both factories have
    * been called and both `connectionMade` callbacks have run (or thrown).
    */

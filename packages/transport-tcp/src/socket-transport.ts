@@ -54,6 +54,8 @@ export interface SocketKind {
    * 0 or left out: no limit.
    */
   readonly closeTimeout?: number | undefined
+  /** The bytes written and still in the process (see unsent-bytes.ts); TCP's count by default. */
+  readonly unsentBytes?: ((socket: Socket) => number) | undefined
 }
 
 /** The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. */
@@ -154,7 +156,7 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   }
 
   protected ioWriteBufferSize(): number {
-    return unsentBytes(this.#socket)
+    return (this.#kind.unsentBytes ?? unsentBytes)(this.#socket)
   }
 
   protected ioWriteEof(): void {

@@ -1,5 +1,6 @@
 import type { SecureContext, TLSSocket } from 'node:tls'
 import type { SocketKind } from './socket-transport.ts'
+import { unsentTLSBytes } from './unsent-bytes.ts'
 
 /** What a TLS transport reports under asyncio's keys and ours, read once at the handshake. */
 function handshakeInfo(
@@ -42,6 +43,7 @@ export function tlsKind(
     peer: connection.peer,
     probeResetAtEof: false,
     closeTimeout: shutdownTimeout,
+    unsentBytes: unsentTLSBytes,
     extraInfo: (name) => info.get(name),
   }
 }

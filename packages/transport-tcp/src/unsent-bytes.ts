@@ -39,3 +39,34 @@ export function unsentBytesExact(socket: Socket): boolean {
   const { _writableState: state, _handle: handle } = socket as unknown as SocketInternals
   return typeof state?.writelen === 'number' && typeof handle?.writeQueueSize === 'number'
 }
+
+interface TLSSocketInternals extends SocketInternals {
+  readonly _parent?: SocketInternals | null | undefined
+}
+
+/**
+ * {@link unsentBytes} for a TLS socket. Its write in progress is encrypted whole at once; the
+ * TLS layer's `writeQueueSize` is the encrypted size of it, and the TCP handle under it holds the
+ * part the kernel has not taken yet. Their ratio tells how much of the plaintext is still in the
+ * process. Where a field is missing, `writableLength`, as for TCP.
+ */
+export function unsentTLSBytes(socket: Socket): number {
+  const length = socket.writableLength
+  if (length === 0) {
+    return 0
+  }
+  const tls = socket as unknown as TLSSocketInternals
+  const inProgress = tls._writableState?.writelen
+  const encrypted = tls._handle?.writeQueueSize
+  const unsentEncrypted = tls._parent?._handle?.writeQueueSize
+  if (
+    typeof inProgress !== 'number' ||
+    typeof encrypted !== 'number' ||
+    typeof unsentEncrypted !== 'number'
+  ) {
+    return length
+  }
+  const unsentOfWrite =
+    encrypted === 0 ? 0 : Math.ceil((inProgress * Math.min(unsentEncrypted, encrypted)) / encrypted)
+  return length - inProgress + unsentOfWrite
+}

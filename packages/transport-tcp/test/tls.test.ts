@@ -286,6 +286,19 @@ describe('TLS', () => {
     await client.waitFor('resumeWriting')
   })
 
+  it("counts unsent bytes from Node's fields, which this Node has", async () => {
+    const { server } = await tlsServer()
+    const client = await connectTLS(portOf(server))
+    const socket = info(client.transport).getExtraInfo('socket') as unknown as {
+      _writableState?: { writelen?: unknown }
+      _handle?: { writeQueueSize?: unknown }
+      _parent?: { _handle?: { writeQueueSize?: unknown } }
+    }
+    expect(typeof socket._writableState?.writelen).toBe('number')
+    expect(typeof socket._handle?.writeQueueSize).toBe('number')
+    expect(typeof socket._parent?._handle?.writeQueueSize).toBe('number')
+  })
+
   it('never lets close() hang past shutdownTimeout on a peer that stops reading', async () => {
     const { server, protocols } = await tlsServer({ ...serverTLS, shutdownTimeout: 200 })
     const raw = await new Promise<Socket>((resolve) => {
