@@ -3,6 +3,7 @@ import { descriptorLimit } from './descriptor-limit.ts'
 import { listenOnAll, resolveListenAddresses } from './listen.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
+import { resolveProxyOptions } from './proxy-options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
 import { TLSAcceptor } from './tls-acceptor.ts'
 import { resolveTLSServerOptions } from './tls-options.ts'
@@ -54,6 +55,8 @@ export async function createServer<TProtocol extends AnyProtocol>(
   const signal = checkSignal('signal', options.signal)
   const socketOptions = resolveSocketOptions(options)
   const tls = options.tls === undefined ? undefined : resolveTLSServerOptions(options.tls)
+  const proxy =
+    options.proxyProtocol === undefined ? undefined : resolveProxyOptions(options.proxyProtocol)
   signal?.throwIfAborted()
 
   const hostLabel = hosts.join(', ')
@@ -69,13 +72,14 @@ export async function createServer<TProtocol extends AnyProtocol>(
       tls === undefined
         ? undefined
         : { acceptor: new TLSAcceptor(tls), shutdownTimeout: tls.shutdownTimeout },
+    proxy,
   })
   try {
     const addresses = await resolveListenAddresses(hosts)
     signal?.throwIfAborted()
     server.attach(
       await listenOnAll(addresses, {
-        pauseOnConnect: userBufferReads !== undefined || tls !== undefined,
+        pauseOnConnect: userBufferReads !== undefined || tls !== undefined || proxy !== undefined,
         port,
         backlog,
         socketOptions,

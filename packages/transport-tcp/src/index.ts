@@ -25,6 +25,7 @@ export { createServer, type TCPServer } from './create-server.ts'
 export { createConnection, type TCPConnection } from './create-connection.ts'
 export { startTls, type StartTLSOptions } from './start-tls.ts'
 export { TLSHandshakeError } from './tls-errors.ts'
+export type { ProxyProtocolOptions, TrustedProxies } from './proxy-options.ts'
 export type {
   TLSCommonOptions,
   TLSConnectionOptions,

@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net'
-import type { ExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
+import type { ExtraInfo, TransportAddress, WriteBufferLimits } from '@wirekit/protocol-core'
+import type { ProxyHeader } from '@wirekit/proxy-protocol'
+import type { ProxyProtocolOptions } from './proxy-options.ts'
 import type { TLSConnectionOptions, TLSExtraInfo, TLSServerOptions } from './tls-options.ts'
 
 /**
@@ -9,6 +11,10 @@ import type { TLSConnectionOptions, TLSExtraInfo, TLSServerOptions } from './tls
 export interface TCPExtraInfo extends ExtraInfo, TLSExtraInfo {
   /** The connection's socket. Reading from or writing to it directly breaks the transport. */
   socket: Socket
+  /** The PROXY header the connection started with (servers with `proxyProtocol`). */
+  proxyHeader: ProxyHeader
+  /** The balancer's own address, when the connection came through one with a PROXY header. */
+  proxyPeername: TransportAddress
 }
 
 /** Options shared by servers and connections. */
@@ -98,6 +104,13 @@ export interface TCPServerOptions extends TCPSocketOptions {
    * `TCPServer.handshakeFailureCount`).
    */
   tls?: TLSServerOptions
+  /**
+   * Expects a PROXY protocol header (v1 or v2) from a trusted balancer at the start of every
+   * connection: `connectionMade` runs only after a complete, valid one, and `peername`/`sockname`
+   * are then the client's (`getExtraInfo('proxyHeader')` gives the header, `'proxyPeername'` the
+   * balancer). With `tls` too, the header comes first, then the TLS handshake.
+   */
+  proxyProtocol?: ProxyProtocolOptions
 }
 
 /**

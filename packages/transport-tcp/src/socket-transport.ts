@@ -202,6 +202,11 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
     this.#hooks.onLost?.(this)
   }
 
+  /** Bytes read before the transport existed (after a PROXY header): delivered first. */
+  receiveFirst(bytes: Uint8Array): void {
+    this.receive(bytes)
+  }
+
   // --- handing the connection over (STARTTLS) ---
 
   /** `true` when a server accepted this connection: it takes the server side of an upgrade. */

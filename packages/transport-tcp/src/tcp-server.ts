@@ -16,6 +16,9 @@ import {
   type SocketKind,
   type TransportHooks,
 } from './socket-transport.ts'
+import { proxiedKind } from './proxied-kind.ts'
+import { ProxyHeaderReader } from './proxy-header-reader.ts'
+import type { ResolvedProxyOptions } from './proxy-options.ts'
 import type { TLSAcceptor } from './tls-acceptor.ts'
 import { TLSHandshakeError } from './tls-errors.ts'
 import { tlsKind } from './tls-kind.ts'
@@ -35,7 +38,16 @@ export interface TCPServer extends Server {
    * reported through `onWarning`, at most one line per 10 s with the count of the others.
    */
   readonly handshakeFailureCount: number
+  /**
+   * The number of connections closed for want of a valid PROXY header from a trusted proxy: an
+   * untrusted peer, an invalid or too long header, or none in time. Reported through `onWarning`
+   * like failed handshakes.
+   */
+  readonly proxyHeaderFailureCount: number
 }
+
+/** How a connection's socket reads: see `TCPServerImpl.#open`. */
+type Reads = 'install' | 'events' | ProxyHeaderReader
 
 /** The TLS side of a server. */
 export interface ServerTLS {
@@ -54,12 +66,14 @@ export interface TCPServerSettings {
   readonly descriptors: DescriptorLimit | undefined
   /** Set when connections run TLS. */
   readonly tls: ServerTLS | undefined
+  /** Set when connections start with a PROXY header. */
+  readonly proxy: ResolvedProxyOptions | undefined
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
 const REPORT_INTERVAL_MS = 1000
 
-/** How often, at most, failed TLS handshakes are reported: scanners make many. */
+/** How often, at most, failed TLS handshakes and PROXY headers are reported: scanners make many. */
 const HANDSHAKE_REPORT_INTERVAL_MS = 10_000
 
 /** The server behind {@link createServer}: it owns the listening sockets and every transport. */
@@ -75,8 +89,13 @@ export class TCPServerImpl implements TCPServer {
   #serving = true
   #refusedCount = 0
   #handshakeFailureCount = 0
-  /** Accepted sockets whose TLS handshake is under way: they count as open connections. */
-  readonly #handshakes = new Set<Socket>()
+  /**
+   * Accepted sockets whose protocol does not exist yet (PROXY header or TLS handshake under way):
+   * they count as open connections.
+   */
+  readonly #pending = new Set<Socket>()
+  #proxyHeaderFailureCount = 0
+  readonly #proxyHeaderFailures: RateLimitedReporter
   readonly #handshakeFailures: RateLimitedReporter
   #whenClosed: Promise<void> | undefined
   #resolveClosed: (() => void) | undefined
@@ -98,6 +117,7 @@ export class TCPServerImpl implements TCPServer {
     this.#refusals = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
     this.#acceptErrors = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
     this.#handshakeFailures = new RateLimitedReporter(HANDSHAKE_REPORT_INTERVAL_MS, onWarning)
+    this.#proxyHeaderFailures = new RateLimitedReporter(HANDSHAKE_REPORT_INTERVAL_MS, onWarning)
     this.#backOff =
       settings.descriptors === undefined
         ? undefined
@@ -119,6 +139,10 @@ export class TCPServerImpl implements TCPServer {
 
   get handshakeFailureCount(): number {
     return this.#handshakeFailureCount
+  }
+
+  get proxyHeaderFailureCount(): number {
+    return this.#proxyHeaderFailureCount
   }
 
   addresses(): TransportAddress[] {
@@ -153,7 +177,7 @@ export class TCPServerImpl implements TCPServer {
       transport.close()
     }
     // A handshake under way has nothing to flush: there is no protocol yet.
-    for (const socket of this.#handshakes) {
+    for (const socket of this.#pending) {
       socket.destroy()
     }
   }
@@ -162,7 +186,7 @@ export class TCPServerImpl implements TCPServer {
     for (const transport of [...this.#transports]) {
       transport.abort()
     }
-    for (const socket of this.#handshakes) {
+    for (const socket of this.#pending) {
       socket.destroy()
     }
   }
@@ -183,10 +207,11 @@ export class TCPServerImpl implements TCPServer {
 
   /**
    * Takes an accepted socket: refuses it past `maxConnections` or when descriptors run short;
-   * else runs the TLS handshake first if the server has TLS, and makes its protocol.
+   * else reads its PROXY header and runs its TLS handshake first where the server has them, and
+   * makes its protocol.
    */
   readonly onConnection = (socket: Socket): void => {
-    const open = this.#transports.size + this.#handshakes.size
+    const open = this.#transports.size + this.#pending.size
     if (!this.#serving || open >= this.#settings.maxConnections) {
       const peer = socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
@@ -203,31 +228,89 @@ export class TCPServerImpl implements TCPServer {
       this.#refusedCount += 1
       return
     }
-    const tls = this.#settings.tls
-    if (tls === undefined) {
-      this.#open(socket, tcpKind(socket), true)
+    const connection = tcpKind(socket)
+    const proxy = this.#settings.proxy
+    if (proxy === undefined) {
+      this.#secure(socket, connection, 'install', undefined)
       return
     }
-    const connection = tcpKind(socket)
-    this.#handshakes.add(socket)
-    tls.acceptor.accept(socket, undefined, {
+    this.#pending.add(socket)
+    const family = socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4'
+    if (!proxy.trusted(socket.remoteAddress ?? '', family)) {
+      socket.destroy()
+      this.#setUpFailed(
+        socket,
+        'proxy',
+        `refused a PROXY header from ${connection.peer ?? 'an unknown address'}: not a trusted proxy`,
+      )
+      return
+    }
+    const reader: ProxyHeaderReader = new ProxyHeaderReader(socket, proxy, {
+      header: (header, rest) => {
+        this.#secure(socket, proxiedKind(connection, header), reader, rest)
+      },
+      failed: (reason) => {
+        this.#setUpFailed(
+          socket,
+          'proxy',
+          `${reason} (from ${connection.peer ?? 'an unknown address'})`,
+        )
+      },
+    })
+    reader.start(this.#settings.userBufferReads)
+  }
+
+  /** Runs the TLS handshake where the server has TLS, then makes the connection's protocol. */
+  #secure(
+    socket: Socket,
+    kind: SocketKind,
+    reads: Reads,
+    firstBytes: Uint8Array | undefined,
+  ): void {
+    const tls = this.#settings.tls
+    if (tls === undefined) {
+      this.#pending.delete(socket)
+      this.#open(socket, kind, reads, firstBytes)
+      return
+    }
+    this.#pending.add(socket)
+    tls.acceptor.accept(socket, firstBytes, {
       secure: (secured) => {
-        this.#handshakes.delete(socket)
+        this.#pending.delete(socket)
         const context = tls.acceptor.contextOf(secured)
-        this.#open(secured, tlsKind(secured, connection, context, tls.shutdownTimeout), false)
+        this.#open(
+          secured,
+          tlsKind(secured, kind, context, tls.shutdownTimeout),
+          'events',
+          undefined,
+        )
       },
       failed: (error) => {
-        this.#handshakes.delete(socket)
-        this.#backOff?.released()
-        this.#handshakeFailureCount += 1
-        this.#handshakeFailures.report(new TLSHandshakeError(connection.peer, error).message)
-        this.#settleIfClosed()
+        this.#setUpFailed(socket, 'tls', new TLSHandshakeError(kind.peer, error).message)
       },
     })
   }
 
-  /** Makes the protocol and the transport of a connection ready for it (TLS: after the handshake). */
-  #open(socket: Socket, kind: SocketKind, userBufferReads: boolean): void {
+  /** A connection failed before its protocol existed (bad PROXY header, TLS handshake). */
+  #setUpFailed(socket: Socket, stage: 'proxy' | 'tls', message: string): void {
+    this.#pending.delete(socket)
+    this.#backOff?.released()
+    if (stage === 'tls') {
+      this.#handshakeFailureCount += 1
+      this.#handshakeFailures.report(message)
+    } else {
+      this.#proxyHeaderFailureCount += 1
+      this.#proxyHeaderFailures.report(message)
+    }
+    this.#settleIfClosed()
+  }
+
+  /**
+   * Makes the protocol and the transport of a connection ready for it. `reads` says how the socket
+   * reads: switched to user buffers now, through a PROXY header reader that forwards to the
+   * transport, or through `'data'` events. `firstBytes` are bytes read already (after a PROXY header).
+   */
+  #open(socket: Socket, kind: SocketKind, reads: Reads, firstBytes: Uint8Array | undefined): void {
     let protocol: AnyProtocol
     try {
       protocol = this.#protocolFactory()
@@ -244,10 +327,17 @@ export class TCPServerImpl implements TCPServer {
       return
     }
     const transport = new SocketTransport(socket, protocol, this.#hooks, kind)
+    if (firstBytes !== undefined && firstBytes.byteLength > 0) {
+      transport.receiveFirst(firstBytes)
+    }
     const symbols = this.#settings.userBufferReads
-    if (userBufferReads && symbols !== undefined) {
-      // Falls back to 'data' events by itself when the socket cannot be switched.
-      installUserBufferReads(socket, symbols, transport)
+    if (reads === 'install') {
+      if (symbols !== undefined) {
+        // Falls back to 'data' events by itself when the socket cannot be switched.
+        installUserBufferReads(socket, symbols, transport)
+      }
+    } else if (reads !== 'events') {
+      reads.forwardTo(transport)
     }
     this.#transports.add(transport)
     transport.start()
@@ -270,7 +360,7 @@ export class TCPServerImpl implements TCPServer {
   }
 
   #settleIfClosed(): void {
-    if (!this.#serving && this.#transports.size === 0 && this.#handshakes.size === 0) {
+    if (!this.#serving && this.#transports.size === 0 && this.#pending.size === 0) {
       this.#resolveClosed?.()
     }
   }

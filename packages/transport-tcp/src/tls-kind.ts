@@ -26,8 +26,8 @@ function handshakeInfo(
 }
 
 /**
- * The kind of a TLS socket whose handshake is done: the addresses of the TCP connection under it,
- * TLS information, no reset probe (the descriptor carries TLS records, not the protocol's bytes),
+ * The kind of a TLS socket whose handshake is done: the addresses (and extra information) of the
+ * connection under it, TLS information, no reset probe (the descriptor carries TLS records, not the protocol's bytes),
  * and a bounded close.
  */
 export function tlsKind(
@@ -44,6 +44,6 @@ export function tlsKind(
     probeResetAtEof: false,
     closeTimeout: shutdownTimeout,
     unsentBytes: unsentTLSBytes,
-    extraInfo: (name) => info.get(name),
+    extraInfo: (name) => (info.has(name) ? info.get(name) : connection.extraInfo?.(name)),
   }
 }
