@@ -15,6 +15,24 @@ export interface FrameDecoder {
   finish(): void
   /** Forgets every byte it holds. */
   clear(): void
+  /**
+   * While a frame is being handed on from `decode(data)`: how many bytes of `data` are used up,
+   * that frame included.
+   */
+  readonly consumed: number
+  /** Takes the bytes of the incomplete frame it holds (none while a frame is being handed on). */
+  takePending(): Uint8Array[]
+}
+
+function concatAll(chunks: readonly Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
 }
 
 /**
@@ -30,6 +48,8 @@ export class FrameFeeder {
   #held: Uint8Array[] = []
   #running = false
   #stopped = false
+  /** {@link FrameFeeder.takeBuffer} was called while decoding: the current chunk is taken. */
+  #taken = false
   /** EOF has arrived and the decoder's rest is not reported yet. */
   #eofHeld = false
   /** `eof()` kept the transport open for held frames: close it once they are delivered. */
@@ -50,7 +70,7 @@ export class FrameFeeder {
    * closing transport stops the feeding for good.
    */
   readonly canDeliver = (): boolean => {
-    if (this.#stopped) {
+    if (this.#stopped || this.#taken) {
       return false
     }
     const transport = this.#transport()
@@ -78,6 +98,27 @@ export class FrameFeeder {
     }
     this.#held.push(data)
     this.#run()
+  }
+
+  /**
+   * Takes every byte received and not handed on yet: the incomplete frame, the rest of the chunk
+   * being decoded (when called from a frame handler) and the chunks held while paused. No frame is
+   * made of them; the next chunk starts afresh. EOF, if it came, still counts.
+   */
+  takeBuffer(): Uint8Array {
+    const parts = this.#decoder.takePending()
+    if (this.#running) {
+      const current = this.#held[0]
+      if (current != null) {
+        parts.push(current.subarray(this.#decoder.consumed))
+      }
+      parts.push(...this.#held.slice(1))
+      this.#taken = true
+    } else {
+      parts.push(...this.#held)
+    }
+    this.#held = []
+    return concatAll(parts)
   }
 
   /** Pauses reading on the transport. */
@@ -126,6 +167,11 @@ export class FrameFeeder {
         const used = this.#decoder.decode(chunk, this.canDeliver)
         if (this.#stopped) {
           return
+        }
+        if (this.#taken) {
+          // A handler took the buffer, this chunk's rest with it.
+          this.#taken = false
+          continue
         }
         if (used < chunk.length) {
           this.#held[0] = chunk.subarray(used)

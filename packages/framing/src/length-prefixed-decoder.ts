@@ -29,6 +29,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   #length = 0
   #body: Uint8Array | undefined
   #bodyFill = 0
+  #consumed = 0
 
   /**
    * @param prefixLength - Bytes in the length prefix.
@@ -75,6 +76,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
           this.#headerFill = 0
           const frame = data.subarray(offset, offset + length)
           offset += length
+          this.#consumed = offset
           this.#handlers.frame(frame)
           if (!more()) {
             return offset
@@ -91,6 +93,7 @@ export class LengthPrefixedDecoder implements FrameDecoder {
         // The buffer never grows past the announced length, so it is now exactly the frame.
         const frame = this.#body ?? new Uint8Array(0)
         this.clear()
+        this.#consumed = offset
         this.#handlers.frame(frame)
         if (!more()) {
           return offset
@@ -111,6 +114,19 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     }
     this.clear()
     this.#handlers.rest(rest)
+  }
+
+  get consumed(): number {
+    return this.#consumed
+  }
+
+  takePending(): Uint8Array[] {
+    const pending: Uint8Array[] = [this.#header.slice(0, this.#headerFill)]
+    if (this.#body != null) {
+      pending.push(this.#body.subarray(0, this.#bodyFill))
+    }
+    this.clear()
+    return pending
   }
 
   clear(): void {

@@ -139,6 +139,20 @@ export class LengthPrefixedProtocol extends Protocol {
     this.#feeder.resume()
   }
 
+  /**
+   * Takes every byte received and not made into frames yet (Twisted's `clearLineBuffer`): the rest
+   * of the current chunk when called from a handler, bytes held while paused, an incomplete last
+   * one. None of them is delivered; the next data starts afresh. For STARTTLS, they are the start
+   * of the peer's handshake: pass them to `startTls` as `readAhead`.
+   * @example
+   * ```ts
+   * const secure = await startTls(transport, { ...tlsOptions, readAhead: this.clearBuffer() })
+   * ```
+   */
+  clearBuffer(): Uint8Array {
+    return this.#feeder.takeBuffer()
+  }
+
   /** Splits `data` into frames. Call `super.dataReceived(data)` if you override it. */
   override dataReceived(data: Uint8Array): void {
     this.#feeder.receive(data)

@@ -30,6 +30,7 @@ export class LineDecoder implements FrameDecoder {
   #pendingLength = 0
   /** The current line is too long: its bytes are dropped up to its delimiter. */
   #discarding = false
+  #consumed = 0
 
   /**
    * @param delimiter - A non-empty delimiter.
@@ -61,6 +62,7 @@ export class LineDecoder implements FrameDecoder {
       this.clear()
       start = end
       if (!wasDiscarding) {
+        this.#consumed = start
         this.#emit(lineLength, () => joinLine(chunks, data, lineLength))
         if (!more()) {
           return start
@@ -75,6 +77,7 @@ export class LineDecoder implements FrameDecoder {
       }
       const lineStart = start
       start = index + d
+      this.#consumed = start
       this.#emit(index - lineStart, () => data.subarray(lineStart, index))
       if (!more()) {
         return start
@@ -101,6 +104,17 @@ export class LineDecoder implements FrameDecoder {
     } else {
       this.#handlers.rest(rest)
     }
+  }
+
+  get consumed(): number {
+    return this.#consumed
+  }
+
+  takePending(): Uint8Array[] {
+    // The bytes of a line being discarded are dropped, not given back.
+    const pending = this.#discarding ? [] : this.#pending
+    this.clear()
+    return pending
   }
 
   clear(): void {
