@@ -9,15 +9,21 @@ export const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 /**
  * The environment for commands run in a copy: this one, less what turbo, pnpm and vitest set
- * for the task running these tests (a nested turbo or pnpm must see a fresh shell's), without
- * colours or the user's git configuration, and with every proxy variable pointing at a closed
+ * for the task running these tests (a nested turbo or pnpm must see a fresh shell's) and less
+ * any publishing credentials, without colours or the user's git configuration, and with every proxy variable pointing at a closed
  * local port, so that a request meant for a host other than 127.0.0.1 fails instead of leaving
  * the machine.
  */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  // The release workflow's credentials: a publish in a copy must never find them (pnpm would ask
+  // GitHub for an OIDC token as soon as it sees ACTIONS_ID_TOKEN_REQUEST_URL).
+  const secret = /^(ACTIONS_ID_TOKEN_REQUEST_|GITHUB_TOKEN$|NPM_TOKEN$|NODE_AUTH_TOKEN$)/
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(TURBO_|npm_|PNPM_|VITEST|FORCE_COLOR$|NODE_ENV$|INIT_CWD$)/i.test(name)) {
+    if (
+      !/^(TURBO_|npm_|PNPM_|VITEST|FORCE_COLOR$|NODE_ENV$|INIT_CWD$)/i.test(name) &&
+      !secret.test(name)
+    ) {
       env[name] = value
     }
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { StartedProcess } from '@wirekit/app-support/testing'
+import { stopTree } from './process-tree.ts'
 import { throwawayCopy, type ThrowawayCopy } from './throwaway-copy.ts'
 
 // The apps as the README runs them, through turbo, in a copy of the repository with nothing
@@ -23,12 +24,26 @@ const SEED_TRANSCRIPT = (port: number): string[] => [
   'main: closing event loop',
 ]
 
-/** The lines of the apps' own logs in what turbo printed: its lines and prefixes left out. */
+/**
+ * The lines of the apps' own logs in what turbo printed: its lines and prefixes left out, and
+ * the echo received in several reads (TCP may split it) joined into one line.
+ */
 function appLines(output: string): string[] {
-  return output
+  const lines = output
     .split('\n')
     .map((line) => line.replace(/^@wirekit\/[\w-]+:[\w:-]+: /, ''))
     .filter((line) => /^(main|EchoClient|error): /.test(line))
+  const received = /^EchoClient: received b'(.*)'$/
+  return lines.reduce<string[]>((joined, line) => {
+    const previous = received.exec(joined.at(-1) ?? '')?.[1]
+    const current = received.exec(line)?.[1]
+    if (previous !== undefined && current !== undefined) {
+      joined[joined.length - 1] = `EchoClient: received b'${previous}${current}'`
+    } else {
+      joined.push(line)
+    }
+    return joined
+  }, [])
 }
 
 /** A port that was free a moment ago (for the runs whose arguments must be known in advance). */
@@ -58,8 +73,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const process of running.splice(0)) {
-    process.kill('SIGKILL')
-    await process.finished
+    await stopTree(process)
   }
 })
 
@@ -79,10 +93,9 @@ async function serve(
 
 /** Stops a server the way Ctrl-C does (SIGINT to its process group) and gives its output. */
 async function interrupt(server: StartedProcess): Promise<string> {
-  server.kill('SIGINT')
-  const finished = await server.finished
   running.splice(running.indexOf(server), 1)
-  return finished.stdout.toString()
+  await stopTree(server)
+  return server.stdout().toString()
 }
 
 describe('the apps through turbo, built first, arguments passed through', () => {
