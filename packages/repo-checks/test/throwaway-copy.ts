@@ -32,6 +32,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     ...env,
     NO_COLOR: '1',
     TURBO_TELEMETRY_DISABLED: '1',
+    // Under GitHub Actions turbo holds a task's output until the task ends; a server's must stream.
+    TURBO_LOG_ORDER: 'stream',
     HTTP_PROXY: nowhere,
     HTTPS_PROXY: nowhere,
     http_proxy: nowhere,
