@@ -32,8 +32,8 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'] }] },
   },
   {
-    // Apps and tests use packages as users do: by name, never through their sources.
-    files: ['apps/**'],
+    // Apps, examples and tests use packages as users do: by name, never through their sources.
+    files: ['apps/**', 'examples/**'],
     rules: {
       'no-console': 'off',
       'no-restricted-imports': ['error', { patterns: ['@wirekit/*/src', '@wirekit/*/src/*'] }],

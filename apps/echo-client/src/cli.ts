@@ -29,15 +29,18 @@ options:
   --log-level LEVEL   debug, info, warn or error (default: debug, as the seed)
   --timeout SECONDS   give up when connecting, or the whole exchange, takes longer
   --stdin             send standard input and write the echo to standard output
+  --version           print the version
   -h, --help          show this help
 
 exit status: 0 when every byte came back in order, 1 on a network error, a timeout or a
-mismatch, 2 on a usage error.
+mismatch, 2 on a usage error, 141 when the reader of standard output went away (--stdin piped
+to head, say: the status a shell gives cat killed by SIGPIPE), quietly.
 `
 
 /** A checked command line. */
 export interface ClientConfig {
   readonly help: boolean
+  readonly version: boolean
   readonly host: string
   readonly port: number
   readonly logLevel: LogLevel
@@ -63,11 +66,12 @@ export function parseClientArgs(args: readonly string[]): ClientConfig {
         'log-level': { type: 'string' },
         timeout: { type: 'string' },
         stdin: { type: 'boolean' },
+        version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
   } catch (error) {
-    throw usageErrorFrom(error)
+    throw usageErrorFrom(error, args)
   }
   const { values, positionals } = parsed
   const dash = positionals.includes('-')
@@ -81,6 +85,7 @@ export function parseClientArgs(args: readonly string[]): ClientConfig {
   const timeout = values.timeout
   return {
     help: values.help === true,
+    version: values.version === true,
     host: parseHost('--host', values.host ?? 'localhost'),
     port: parsePort('--port', values.port ?? '10000', false),
     logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { EXIT, Logger, runCli, stderrSink } from '@wirekit/app-support'
+import { EXIT, Logger, runCli, stderrSink, versionLine } from '@wirekit/app-support'
 import { createConnection } from '@wirekit/transport-tcp'
 import { parseClientArgs, USAGE } from './cli.ts'
 import { EchoClient, type ExchangeResult } from './echo-client-protocol.ts'
@@ -27,15 +27,27 @@ await runCli(USAGE, async () => {
     process.stdout.write(USAGE)
     return EXIT.ok
   }
+  if (config.version) {
+    process.stdout.write(`${versionLine(new URL('../package.json', import.meta.url))}\n`)
+    return EXIT.ok
+  }
   const sink = stderrSink(config.logLevel)
   const log = new Logger('main', sink)
   const timeoutMs = config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000
   const encoder = new TextEncoder()
+  // In --stdin mode, when the reader of the echo goes away, stop as `cat` stops on SIGPIPE.
+  const output =
+    config.messages === undefined
+      ? stdoutSink(() => {
+          process.stdin.destroy()
+          client.transport?.abort()
+        })
+      : undefined
   const client = new EchoClient(
     new Logger('EchoClient', sink),
-    config.messages === undefined
-      ? { source: stdinSource, sink: stdoutSink }
-      : { messages: config.messages.map((message) => encoder.encode(message)) },
+    output === undefined
+      ? { messages: (config.messages ?? []).map((message) => encoder.encode(message)) }
+      : { source: stdinSource, sink: output },
   )
   log.debug('waiting for client to complete')
   const { transport } = await createConnection(() => client, {
@@ -58,6 +70,9 @@ await runCli(USAGE, async () => {
   clearTimeout(timer)
   process.stdin.destroy()
   log.debug('closing event loop')
+  if (output?.readerGone === true) {
+    return EXIT.brokenPipe
+  }
   const failure = verdict(result, timedOut)
   if (failure !== undefined) {
     throw new Error(failure)

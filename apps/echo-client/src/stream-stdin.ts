@@ -1,3 +1,4 @@
+import { onBrokenPipe } from '@wirekit/app-support'
 import type { Transport } from '@wirekit/protocol-core'
 import type { EchoClient, EchoSink, EchoSource } from './echo-client-protocol.ts'
 
@@ -7,10 +8,30 @@ export const stdinSource: EchoSource = {
   resume: () => process.stdin.resume(),
 }
 
-/** Standard output as the client's sink, with backpressure when it is slower than the network. */
-export const stdoutSink: EchoSink = {
-  write: (chunk) => process.stdout.write(chunk),
-  onDrain: (listener) => process.stdout.once('drain', listener),
+/** The echo's sink on standard output, which knows whether its reader has gone. */
+export interface StdoutSink extends EchoSink {
+  /** `true` once the reader of standard output has gone (EPIPE). */
+  readonly readerGone: boolean
+}
+
+/**
+ * Standard output as the client's sink, with backpressure when it is slower than the network.
+ * Once the reader of standard output has gone (`echo-client --stdin < big | head -c 10`), the
+ * echo is dropped and `onReaderGone` is called, once.
+ */
+export function stdoutSink(onReaderGone: () => void): StdoutSink {
+  let readerGone = false
+  onBrokenPipe(process.stdout, () => {
+    readerGone = true
+    onReaderGone()
+  })
+  return {
+    get readerGone() {
+      return readerGone
+    },
+    write: (chunk) => readerGone || process.stdout.write(chunk),
+    onDrain: (listener) => process.stdout.once('drain', listener),
+  }
 }
 
 /** Sends standard input through the client, then EOF once it ends. */

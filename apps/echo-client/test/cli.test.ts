@@ -6,6 +6,7 @@ describe('parseClientArgs', () => {
   it("defaults to the seed's server and three messages", () => {
     expect(parseClientArgs([])).toEqual({
       help: false,
+      version: false,
       host: 'localhost',
       port: 10000,
       logLevel: 'debug',
@@ -19,6 +20,7 @@ describe('parseClientArgs', () => {
     expect(parseClientArgs(['--stdin']).messages).toBeUndefined()
     expect(parseClientArgs(['-']).messages).toBeUndefined()
     expect(parseClientArgs(['--timeout', '1.5']).timeoutSeconds).toBe(1.5)
+    expect(parseClientArgs(['--version']).version).toBe(true)
   })
 
   it.each([

@@ -1,8 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { clientBin, runNode, serverBin, startProcess, type StartedProcess } from './apps.ts'
+import {
+  clientBin,
+  runNode,
+  serverBin,
+  startProcess,
+  type Finished,
+  type StartedProcess,
+} from './apps.ts'
 
 const running: StartedProcess[] = []
 const closers: (() => void)[] = []
@@ -73,6 +83,34 @@ describe('echo-client (built, against the built echo-server)', () => {
     expect(sha256(stdout)).toBe(sha256(input))
   })
 
+  it('stops quietly with the status cat gets from SIGPIPE when its output is piped to head', async () => {
+    const port = await echoServer()
+    const folder = mkdtempSync(join(tmpdir(), 'echo-client-epipe-'))
+    closers.push(() => rmSync(folder, { recursive: true, force: true }))
+    const big = join(folder, 'big')
+    writeFileSync(big, randomBytes(8 * 1024 * 1024))
+    // The issue's pipeline, run by bash: with pipefail its status is the writer's, here the
+    // client's, and it is compared with what bash reports for cat in the same place.
+    const pipeline = (writer: string): Promise<Finished> =>
+      startProcess('bash', ['-c', `set -o pipefail; ${writer} < "$1" | head -c 10`, 'bash', big])
+        .finished
+    const client = `"${process.execPath}" "${clientBin}" --host 127.0.0.1 --port ${port} --log-level info --stdin`
+    const [viaClient, viaCat] = [await pipeline(client), await pipeline('cat')]
+    expect(viaCat.code).toBe(141)
+    expect(viaClient.stdout.length).toBe(10)
+    expect(viaClient.stderr).toBe('')
+    expect(viaClient.code).toBe(viaCat.code)
+  })
+
+  it('prints its name and package.json version with --version and exits 0', async () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string }
+    const { code, stdout } = await runNode([clientBin, '--version'])
+    expect(code).toBe(0)
+    expect(stdout.toString()).toBe(`echo-client ${manifest.version}\n`)
+  })
+
   it('exits 1 with one line when the connection is refused', async () => {
     const probe = createServer().listen(0, '127.0.0.1')
     await once(probe, 'listening')
@@ -135,7 +173,11 @@ describe('echo-client (built, against the built echo-server)', () => {
     [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
     [['--port', 'Infinity'], 'error: --port must be a port number from 1 to 65535, got "Infinity"'],
     [['--stdin', 'hello'], 'error: --stdin cannot be mixed with messages'],
-    [['--wat'], "error: Unknown option '--wat'"],
+    [['--wat'], 'error: unknown option --wat'],
+    [
+      ['--port', '-1'],
+      'error: --port needs a value; "-1" looks like an option (write --port=-1 if it is the value)',
+    ],
   ])('refuses %j: exit 2, one line and the usage, no connection attempt', async (args, line) => {
     const { code, stderr } = await runNode([clientBin, ...args])
     expect(code).toBe(2)

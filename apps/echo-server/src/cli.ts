@@ -20,13 +20,16 @@ options:
   --log-level LEVEL           debug, info, warn or error (default: debug, as the seed)
   --max-connections N         close connections past N at once (default: no limit)
   --idle-timeout SECONDS      close connections with no data either way for that long
-  --shutdown-timeout SECONDS  on SIGINT/SIGTERM, abort the clients still open after that (default: 5)
+  --shutdown-timeout SECONDS  on SIGINT, SIGTERM or SIGHUP, abort the clients still open after
+                              that (default: 5)
+  --version                   print the version
   -h, --help                  show this help
 `
 
 /** A checked command line. */
 export interface ServerConfig {
   readonly help: boolean
+  readonly version: boolean
   readonly host: string
   readonly port: number
   readonly logLevel: LogLevel
@@ -53,16 +56,18 @@ export function parseServerArgs(args: readonly string[]): ServerConfig {
         'max-connections': { type: 'string' },
         'idle-timeout': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
+        version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
   } catch (error) {
-    throw usageErrorFrom(error)
+    throw usageErrorFrom(error, args)
   }
   const maxConnections = values['max-connections']
   const idleTimeout = values['idle-timeout']
   return {
     help: values.help === true,
+    version: values.version === true,
     host: parseHost('--host', values.host ?? 'localhost'),
     port: parsePort('--port', values.port ?? '10000', true),
     logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),

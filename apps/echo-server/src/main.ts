@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { EXIT, Logger, runCli, stderrSink } from '@wirekit/app-support'
+import { EXIT, Logger, runCli, stderrSink, versionLine, writeStderr } from '@wirekit/app-support'
 import { createServer } from '@wirekit/transport-tcp'
 import { parseServerArgs, USAGE } from './cli.ts'
 import { EchoServer } from './echo-protocol.ts'
@@ -9,6 +9,10 @@ await runCli(USAGE, async () => {
   const config = parseServerArgs(process.argv.slice(2))
   if (config.help) {
     process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  if (config.version) {
+    process.stdout.write(`${versionLine(new URL('../package.json', import.meta.url))}\n`)
     return EXIT.ok
   }
   const sink = stderrSink(config.logLevel)
@@ -26,7 +30,7 @@ await runCli(USAGE, async () => {
   const closed = closeOnSignal(server, log, config.shutdownTimeoutSeconds)
   const [first] = server.addresses()
   // Printed at every log level: it is how a caller learns the real port behind --port 0.
-  process.stderr.write(`main: starting up on ${config.host} port ${first?.port ?? config.port}\n`)
+  writeStderr(`main: starting up on ${config.host} port ${first?.port ?? config.port}\n`)
   await closed
   return EXIT.ok
 })

@@ -1,11 +1,14 @@
 import type { Server } from '@wirekit/protocol-core'
 import type { Logger } from '@wirekit/app-support'
 
+/** The signals that shut the server down gracefully. */
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
 /**
- * Shuts the server down on SIGINT or SIGTERM, as the seed's `finally:` block does, with a
- * deadline: stop listening (new connects are refused at once), close every client gracefully
- * (what they were sent is flushed), abort whoever is still open at the deadline. A second signal
- * aborts at once. Resolves when the server is closed and every connection is gone.
+ * Shuts the server down on SIGINT, SIGTERM or SIGHUP (its terminal closed), as the seed's
+ * `finally:` block does on Ctrl-C, with a deadline: stop listening (new connects are refused at
+ * once), close every client gracefully (what they were sent is flushed), abort whoever is still
+ * open at the deadline. A second signal aborts at once. Resolves when the server is closed and every connection is gone.
  *
  * Call it before announcing that the server listens: a signal sent right after the
  * announcement must find the handlers in place.
@@ -41,7 +44,8 @@ export function closeOnSignal(server: Server, log: Logger, deadlineSeconds: numb
     }
     // The handlers stay: they keep nothing alive, and a late signal must not kill a process that
     // is already finishing cleanly.
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
+    for (const signal of SHUTDOWN_SIGNALS) {
+      process.on(signal, onSignal)
+    }
   })
 }

@@ -6,6 +6,7 @@ describe('parseServerArgs', () => {
   it('defaults to the seed: localhost, port 10000, debug logging', () => {
     expect(parseServerArgs([])).toEqual({
       help: false,
+      version: false,
       host: 'localhost',
       port: 10000,
       logLevel: 'debug',
@@ -33,6 +34,7 @@ describe('parseServerArgs', () => {
       ]),
     ).toEqual({
       help: false,
+      version: false,
       host: '::1',
       port: 0,
       logLevel: 'warn',
@@ -40,6 +42,11 @@ describe('parseServerArgs', () => {
       idleTimeoutSeconds: 2.5,
       shutdownTimeoutSeconds: 0,
     })
+  })
+
+  it('takes --version and --help', () => {
+    expect(parseServerArgs(['--version']).version).toBe(true)
+    expect(parseServerArgs(['-h']).help).toBe(true)
   })
 
   it.each([

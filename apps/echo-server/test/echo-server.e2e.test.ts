@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -36,13 +37,30 @@ describe('echo-server (built, run as a user would)', () => {
     expect(stdout.toString()).toMatch(/^usage: echo-server \[options\]/)
   })
 
+  it('prints its name and package.json version with --version and exits 0', async () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string }
+    const { code, stdout, stderr } = await run([serverBin, '--version'])
+    expect(code).toBe(0)
+    expect(stdout.toString()).toBe(`echo-server ${manifest.version}\n`)
+    expect(stderr).toBe('')
+  })
+
   it.each([
     [['--port', '99999'], 'error: --port must be a port number from 0 to 65535, got "99999"'],
     [['--port', 'abc'], 'error: --port must be a port number from 0 to 65535, got "abc"'],
     [['--port', ''], 'error: --port must be a port number from 0 to 65535, got ""'],
     [['--host', 'bad host'], 'error: --host must be a host name or an IP address, got "bad host"'],
-    [['--frobnicate'], "error: Unknown option '--frobnicate'"],
-    [['--port'], "error: option '--port <value>' argument missing"],
+    [['--frobnicate'], 'error: unknown option --frobnicate'],
+    [['extra'], 'error: unexpected argument "extra": only options are taken'],
+    [['--port'], 'error: --port needs a value'],
+    [
+      ['--port', '-1'],
+      'error: --port needs a value; "-1" looks like an option (write --port=-1 if it is the value)',
+    ],
+    [['--port=-1'], 'error: --port must be a port number from 0 to 65535, got "-1"'],
+    [['--help=yes'], 'error: --help takes no value'],
   ])('refuses %j: exit 2, one line then the usage, nothing opened', async (args, line) => {
     const { code, stderr } = await run([serverBin, ...args])
     expect(code).toBe(2)
@@ -120,20 +138,23 @@ describe('echo-server (built, run as a user would)', () => {
     expect((await exchange(first.port, Buffer.from('still here'))).toString()).toBe('still here')
   })
 
-  it('on SIGTERM stops listening, closes clients and exits 0 without a stack trace', async () => {
-    const server = await start(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info'])
-    const idle = connect({ host: '127.0.0.1', port: server.port })
-    await once(idle, 'connect')
-    const idleEnded = once(idle, 'end')
-    idle.resume()
-    server.child.kill('SIGTERM')
-    expect(await server.exit()).toBe(0)
-    expect(server.log()).toBe(
-      `main: starting up on 127.0.0.1 port ${server.port}\nmain: closing server\nmain: closing event loop\n`,
-    )
-    await idleEnded
-    idle.destroy()
-  })
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'on %s stops listening, closes clients and exits 0 without a stack trace',
+    async (signal) => {
+      const server = await start(['--host', '127.0.0.1', '--port', '0', '--log-level', 'info'])
+      const idle = connect({ host: '127.0.0.1', port: server.port })
+      await once(idle, 'connect')
+      const idleEnded = once(idle, 'end')
+      idle.resume()
+      server.child.kill(signal)
+      expect(await server.exit()).toBe(0)
+      expect(server.log()).toBe(
+        `main: starting up on 127.0.0.1 port ${server.port}\nmain: closing server\nmain: closing event loop\n`,
+      )
+      await idleEnded
+      idle.destroy()
+    },
+  )
 
   it('aborts at the shutdown deadline the clients that do not read, and a second signal at once', async () => {
     const server = await start(['--host', '127.0.0.1', '--port', '0', '--shutdown-timeout', '0.5'])

@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import type { ScenarioResult } from './checks.ts'
-import { selectScenarios } from './registry.ts'
+import { scenarios, selectScenarios } from './registry.ts'
 import { formatResults } from './results-table.ts'
 import { defaultTargets, type Targets } from './targets.ts'
+
+/** The scenario numbers for --help, from the registry: `1..12; 9 runs 9a and 9b`. */
+function scenarioNumbers(): string {
+  const numberOf = (id: string): string => id.replace(/[a-z]$/, '')
+  const numbers = [...new Set(scenarios.map((spec) => numberOf(spec.id)))]
+  const groups = numbers.flatMap((number) => {
+    const ids = scenarios
+      .map((spec) => spec.id)
+      .filter((id) => id !== number && numberOf(id) === number)
+    return ids.length === 0 ? [] : [`${number} runs ${ids.join(' and ')}`]
+  })
+  return [`${numbers[0] ?? ''}..${numbers.at(-1) ?? ''}`, ...groups].join('; ')
+}
 
 const USAGE = `usage: wirekit-reliability [--scenario N]... [--full] [--minutes M] [--json]
                            [--server PATH] [--client PATH] [--host 127.0.0.1|::1]
 
-  --scenario N   run scenario N (1..11; 9 runs 9a and 9b); repeat for several
+  --scenario N   run scenario N (${scenarioNumbers()}); repeat for several
   --full         the full sizes (1 GiB, 10,000 connections, 100,000 cycles, the soak...)
   --minutes M    the soak's length (scenario 10), default 10
   --json         print the results as JSON instead of a table

@@ -67,14 +67,3 @@ export function parseLogLevel(option: string, value: string): LogLevel {
   }
   return level
 }
-
-/**
- * Turns the errors of `node:util`'s `parseArgs` (unknown flag, missing value, ...) into a
- * {@link UsageError} with one plain line.
- */
-export function usageErrorFrom(error: unknown): UsageError {
-  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
-  // parseArgs explains itself at length ("To specify an option argument starting with..."):
-  // keep the first sentence.
-  return new UsageError(message.replace(/\. .*$/, '').replace(/^Option '/, "option '"))
-}

@@ -13,7 +13,10 @@ export {
   parseLogLevel,
   parsePort,
   parseSeconds,
-  usageErrorFrom,
   UsageError,
 } from './cli-args.ts'
+export { usageErrorFrom } from './parse-args-error.ts'
+export { versionLine } from './package-version.ts'
+export { onBrokenPipe, type OutputStream } from './broken-pipe.ts'
+export { writeStderr } from './stderr.ts'
 export { EXIT, runCli } from './run-cli.ts'

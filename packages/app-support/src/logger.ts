@@ -1,4 +1,5 @@
 import { escapeText } from './format-bytes.ts'
+import { writeStderr } from './stderr.ts'
 
 /** The log levels, least severe first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -14,14 +15,12 @@ export interface LogSink {
   write(line: string): void
 }
 
-/** A sink writing to standard error, as the seed's `logging.basicConfig(stream=sys.stderr)`. */
+/**
+ * A sink writing to standard error, as the seed's `logging.basicConfig(stream=sys.stderr)`; lines
+ * are dropped once the reader of standard error has gone (see {@link writeStderr}).
+ */
 export function stderrSink(level: LogLevel): LogSink {
-  return {
-    level,
-    write: (line) => {
-      process.stderr.write(line)
-    },
-  }
+  return { level, write: writeStderr }
 }
 
 /**

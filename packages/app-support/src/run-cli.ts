@@ -1,8 +1,14 @@
 import { escapeText } from './format-bytes.ts'
 import { UsageError } from './cli-args.ts'
+import { writeStderr } from './stderr.ts'
 
-/** Exit codes shared by the apps. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+/**
+ * Exit codes shared by the apps. `brokenPipe` is for an app that stopped because the reader of its
+ * output went away: 128 + 13, what a shell reports for `cat` killed by SIGPIPE in
+ * `cat big | head -c 10`. Node ignores SIGPIPE, so an app cannot die of it; it exits with the same
+ * status instead.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, brokenPipe: 141 } as const
 
 /**
  * Runs an app's main function: a {@link UsageError} prints `error: ...` and the usage and exits 2;
@@ -14,12 +20,12 @@ export async function runCli(usage: string, main: () => Promise<number>): Promis
     process.exitCode = await main()
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${escapeText(error.message)}\n${usage}`)
+      writeStderr(`error: ${escapeText(error.message)}\n${usage}`)
       process.exitCode = EXIT.usage
       return
     }
     const message = error instanceof Error ? error.message : String(error)
-    process.stderr.write(`error: ${escapeText(message)}\n`)
+    writeStderr(`error: ${escapeText(message)}\n`)
     process.exitCode = EXIT.failure
   }
 }

@@ -13,6 +13,19 @@ export interface Finished {
   readonly stderr: string
 }
 
+/** Where and how {@link startProcess} starts a process. */
+export interface StartOptions {
+  /** The working directory (default: this process's). */
+  readonly cwd?: string
+  /** The whole environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv
+  /**
+   * Start it in a process group of its own, and send {@link StartedProcess.kill}'s signals to
+   * the whole group, as a terminal does on Ctrl-C: for commands that start others (pnpm, turbo).
+   */
+  readonly group?: boolean
+}
+
 /** A running process: its output so far, its end, and a wait on what it prints. */
 export interface StartedProcess {
   readonly child: ChildProcessByStdio<Writable, Readable, Readable>
@@ -22,13 +35,15 @@ export interface StartedProcess {
   stdout(): Buffer
   /** Resolves once the process has exited and its output is complete. */
   readonly finished: Promise<Finished>
-  /** Sends a signal (SIGKILL by default). */
+  /** Sends a signal (SIGKILL by default), to its group if started with `group`. */
   kill(signal?: NodeJS.Signals): void
   /**
    * Resolves with the first capture group of `pattern` as soon as standard error matches it
    * (checked as each chunk arrives); rejects if the process exits first.
    */
   waitForStderr(pattern: RegExp): Promise<string>
+  /** The same as {@link StartedProcess.waitForStderr}, on standard output (read as UTF-8). */
+  waitForStdout(pattern: RegExp): Promise<string>
 }
 
 /**
@@ -44,8 +59,14 @@ export function startProcess(
   command: string,
   args: readonly string[],
   input?: Buffer,
+  options: StartOptions = {},
 ): StartedProcess {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(command, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: options.env,
+    detached: options.group === true,
+  })
   const stdout: Buffer[] = []
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -59,40 +80,55 @@ export function startProcess(
       resolve({ code, signal, stdout: Buffer.concat(stdout), stderr })
     })
   })
-  const waitForStderr = (pattern: RegExp): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const match = pattern.exec(stderr)
-        if (match == null) {
-          return false
+  const waitFor =
+    (stream: Readable, text: () => string, name: string) =>
+    (pattern: RegExp): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const match = pattern.exec(text())
+          if (match == null) {
+            return false
+          }
+          stream.off('data', onData)
+          resolve(match[1] ?? match[0])
+          return true
         }
-        child.stderr.off('data', onData)
-        resolve(match[1] ?? match[0])
-        return true
-      }
-      const onData = (): void => {
-        // Runs after the collecting listener above (registered first), so `stderr` is current.
-        check()
-      }
-      if (check()) {
-        return
-      }
-      child.stderr.on('data', onData)
-      void finished.then(() => {
-        if (!check()) {
-          reject(new Error(`the process ended before printing ${String(pattern)}:\n${stderr}`))
+        const onData = (): void => {
+          // Runs after the collecting listener above (registered first), so `text()` is current.
+          check()
         }
+        if (check()) {
+          return
+        }
+        stream.on('data', onData)
+        void finished.then(() => {
+          if (!check()) {
+            reject(
+              new Error(
+                `the process ended before printing ${String(pattern)} on ${name}:\n${text()}`,
+              ),
+            )
+          }
+        })
       })
-    })
   return {
     child,
     stderr: () => stderr,
     stdout: () => Buffer.concat(stdout),
     finished,
     kill: (signal = 'SIGKILL') => {
-      child.kill(signal)
+      if (options.group === true && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, signal)
+        } catch {
+          // The whole group has already exited (ESRCH).
+        }
+      } else {
+        child.kill(signal)
+      }
     },
-    waitForStderr,
+    waitForStderr: waitFor(child.stderr, () => stderr, 'stderr'),
+    waitForStdout: waitFor(child.stdout, () => Buffer.concat(stdout).toString(), 'stdout'),
   }
 }
 

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import {
   parseCount,
@@ -6,7 +5,6 @@ import {
   parseLogLevel,
   parsePort,
   parseSeconds,
-  usageErrorFrom,
   UsageError,
 } from '../src/index.ts'
 
@@ -87,28 +85,5 @@ describe('numbers and levels', () => {
     expect(() => parseLogLevel('--log-level', 'verbose')).toThrow(
       '--log-level must be one of debug, info, warn, error, got "verbose"',
     )
-  })
-
-  it('turns parseArgs errors into one-line usage errors', () => {
-    const options = { port: { type: 'string' } } as const
-    const unknown = (() => {
-      try {
-        parseArgs({ args: ['--bogus'], options, strict: true })
-      } catch (error) {
-        return usageErrorFrom(error)
-      }
-      return undefined
-    })()
-    expect(unknown).toBeInstanceOf(UsageError)
-    expect(unknown?.message).toMatch(/^unknown option '--bogus'$/i)
-    const missing = (() => {
-      try {
-        parseArgs({ args: ['--port'], options, strict: true })
-      } catch (error) {
-        return usageErrorFrom(error)
-      }
-      return undefined
-    })()
-    expect(missing?.message).toMatch(/^option '--port <value>' argument missing$/i)
   })
 })
