@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runNode, startProcess, type StartedProcess } from '@wirekit/app-support/testing'
+import { testCertificatePath } from '@wirekit/test-certificates'
 
 const example = (name: string): string =>
   fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url))
@@ -115,6 +116,57 @@ describe('examples/src/line-chat.ts', () => {
     const { code, stdout } = await server.finished
     await aliceEnded
     expect(stdout.toString()).toMatch(/chat server closed\n$/)
+    expect(code).toBe(0)
+  })
+})
+
+describe('examples/src/starttls-mail.ts', () => {
+  it('upgrades to TLS in the middle of the dialogue; the transcript is the same on every run', async () => {
+    const { code, stdout, stderr } = await runNode([example('starttls-mail')])
+    expect(stdout.toString()).toBe(
+      [
+        'S: 220 wirekit ESMTP ready',
+        'C: EHLO client.example',
+        'S: 250-wirekit',
+        'S: 250 STARTTLS',
+        'C: STARTTLS',
+        'S: 220 Ready to start TLS',
+        '-- TLS: TLSv1.3, server certificate for localhost',
+        'C: EHLO client.example',
+        'S: 250 wirekit',
+        'C: QUIT',
+        'S: 221 Bye',
+        '',
+      ].join('\n'),
+    )
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+  })
+
+  it('serves openssl s_client -starttls smtp, which then talks to it over TLS', async () => {
+    const server = startProcess(process.execPath, [example('starttls-mail'), 'serve', '0'])
+    running.push(server)
+    const port = Number(await server.waitForStdout(/mail server on 127\.0\.0\.1 port (\d+)/))
+    const client = startProcess(
+      'openssl',
+      [
+        's_client',
+        '-starttls',
+        'smtp',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-CAfile',
+        testCertificatePath('ca', 'cert'),
+        '-verify_return_error',
+        '-crlf',
+        '-quiet',
+      ],
+      Buffer.from('EHLO openssl.example\nNOOP\nQUIT\n'),
+    )
+    running.push(client)
+    const { code, stdout } = await client.finished
+    // -quiet prints what the server says after the upgrade: the second EHLO reply, NOOP, QUIT.
+    expect(stdout.toString()).toBe('250 wirekit\r\n250 OK\r\n221 Bye\r\n')
     expect(code).toBe(0)
   })
 })

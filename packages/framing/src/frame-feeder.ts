@@ -67,7 +67,7 @@ export class FrameFeeder {
 
   /**
    * `true` while frames may be handed on: not stopped, and the transport (if any) is reading. A
-   * closing transport stops the feeding for good.
+   * closing transport drops what is held.
    */
   readonly canDeliver = (): boolean => {
     if (this.#stopped || this.#taken) {
@@ -78,7 +78,9 @@ export class FrameFeeder {
       return true
     }
     if (transport.isClosing()) {
-      this.stop()
+      // Nothing held is delivered once the transport closes. Not for good, though: after an
+      // upgrade (STARTTLS) the protocol carries on with a new transport.
+      this.#drop()
     }
     return false
   }
@@ -86,6 +88,10 @@ export class FrameFeeder {
   /** Ends the feeding for good and drops every byte held, here and in the decoder. */
   stop(): void {
     this.#stopped = true
+    this.#drop()
+  }
+
+  #drop(): void {
     this.#held = []
     this.#eofHeld = false
     this.#decoder.clear()
@@ -169,9 +175,9 @@ export class FrameFeeder {
           return
         }
         if (this.#taken) {
-          // A handler took the buffer, this chunk's rest with it.
+          // A handler took the buffer, this chunk's rest with it: nothing is left to decode.
           this.#taken = false
-          continue
+          return
         }
         if (used < chunk.length) {
           this.#held[0] = chunk.subarray(used)

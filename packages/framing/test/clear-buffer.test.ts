@@ -97,3 +97,24 @@ describe('clearBuffer()', () => {
     )
   })
 })
+
+describe('a protocol that carries on with a new transport (STARTTLS)', () => {
+  it('delivers the lines the new transport brings, after the old one closed inside lineReceived', () => {
+    // startTls makes the old transport closing from inside lineReceived, right after clearBuffer.
+    class Upgrade extends Upgrading {
+      override lineReceived(line: Uint8Array): void {
+        super.lineReceived(line)
+        if (this.taken !== undefined && decode(line) === 'STARTTLS') {
+          this.transport?.close()
+        }
+      }
+    }
+    const p = new Upgrade()
+    const old = new FakeTransport(p)
+    old.receive(encode('STARTTLS\r\nhandshake bytes'))
+    expect(decode(p.taken ?? new Uint8Array())).toBe('handshake bytes')
+    const next = new FakeTransport(p) // connectionMade again: a stand-in for the new transport
+    next.receive(encode('over TLS\r\n'))
+    expect(p.lines).toEqual(['STARTTLS', 'over TLS'])
+  })
+})
