@@ -94,14 +94,22 @@ export const send = (text: string): Step =>
 /** Waits until the server has sent `marker` (an ack such as `[10]`). */
 export const awaitText = (marker: string): Step =>
   step(`await ${marker}`, (client) =>
-    client.until(() => client.transcript.includes(marker), `${marker} from the server`),
+    client.until(
+      () => client.transcript.includes(marker),
+      `${marker} from the server`,
+      () => client.endedBy !== undefined,
+    ),
   )
 
 /** Reads until `size` bytes in all have come from the server, then stops reading. */
 export const readUntil = (size: number): Step =>
   step(`read until ${size} bytes`, async (client) => {
     client.socket.resume()
-    await client.until(() => client.received >= size, `${size} bytes from the server`)
+    await client.until(
+      () => client.received >= size,
+      `${size} bytes from the server`,
+      () => client.endedBy !== undefined,
+    )
     client.socket.pause()
   })
 

@@ -38,11 +38,16 @@ export class TraceLog extends Waitable {
     this.notify()
   }
 
-  /** Resolves once a callback or call named `name` has been recorded. */
+  /**
+   * Resolves once a callback or call named `name` has been recorded; rejects once the connection
+   * is lost without it.
+   */
   waitFor(name: string): Promise<void> {
+    const recorded = (wanted: string) => this.events.some((event) => event.name === wanted)
     return this.until(
-      () => this.events.some((event) => event.name === name),
+      () => recorded(name),
       `${name} in the ${this.label} trace`,
+      () => recorded('connectionLost'),
     )
   }
 
