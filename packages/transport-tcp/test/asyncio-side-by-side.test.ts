@@ -40,7 +40,7 @@ afterEach(() => cleanup.run())
 const eventReads = process.env.WIREKIT_TCP_READS === 'events'
 const MiB = 1024 * 1024
 const BIG_WRITE = 64 * MiB
-/** A write the kernel cannot take whole, whatever its buffer sizes: it leaves the protocol paused. */
+/** A write the kernel cannot take whole, whatever its buffer sizes: it pauses the protocol. */
 const PAUSING_WRITE = kernelSlack() + MiB
 
 /** What one side did in a scenario. */

@@ -61,9 +61,13 @@ export async function startAsyncio(behaviour: Behaviour): Promise<ServerSide> {
       sequence += 1
       const seq = sequence
       child.stdin.write(`${JSON.stringify({ seq, do: actions })}\n`)
-      return log.until(() => done.has(seq), `the end of command ${actions.join(', ')}`)
+      return log.until(
+        () => done.has(seq),
+        `the end of command ${actions.join(', ')}`,
+        () => child.exitCode != null,
+      )
     },
-    // asyncio closes the socket right before connection_lost.
+    // asyncio closes the socket as soon as connection_lost has returned, in the same callback.
     released: () => log.waitFor('connectionLost'),
     stop: async () => {
       // The script stops serving and exits when its stdin ends: every event has been printed.

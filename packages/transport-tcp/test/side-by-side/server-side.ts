@@ -16,7 +16,7 @@ export interface ServerSide {
    * peer's EOF, the lingering close.
    */
   released(): Promise<void>
-  /** Stops the server (a second call does nothing more); once it resolves, the trace is complete. */
+  /** Stops the server and waits until it has; a second call does nothing more. */
   stop(): Promise<void>
 }
 

@@ -1,14 +1,15 @@
 /**
  * What a side-by-side server does and what it records: the behaviour both recorders follow (the
- * asyncio one in fixtures/asyncio-recorder.py, wirekit's in wirekit-side.ts), the events they
+ * asyncio one in fixtures/asyncio-recorder.py, wirekit's in wirekit-recorder.ts), the events they
  * record, the contract every trace must keep, and the normal form two traces are compared in.
  */
 
 /**
  * Something the recording protocol does: a transport call (`write:<latin1 text>`,
- * `writeFill:<size>` writes that many `z`), `empty` (a buffered protocol forgets what its memory
- * holds, recording it), `reportWriteBufferSize` (records `getWriteBufferSize()`), or `raise` (the
- * callback throws a `ScenarioError`).
+ * `writeFill:<size>` writes that many `z`, `setWriteBufferLimits:<high>`), `empty` (a buffered
+ * protocol forgets what its memory holds, recording it), `dumpMemory` (records all its memory),
+ * `reportWriteBufferSize` (records `getWriteBufferSize()`), or `raise` (the callback throws a
+ * `ScenarioError`).
  */
 export type Action =
   | 'pauseReading'
@@ -70,10 +71,13 @@ export interface TraceEvent {
   readonly name: string
   /** A callback made while another callback or a command was running. */
   readonly nested?: boolean
-  /** Bytes (latin1): received for a data callback, held for `empty`. */
+  /** Bytes (latin1): received for a data callback; what the memory held for `empty`, `memory`. */
   readonly data?: string
   readonly nbytes?: number
-  /** `getBuffer`: the size of the memory it returned; `write`: how many bytes. */
+  /**
+   * `getBuffer`: the size of the memory it returned; `write`: how many bytes;
+   * `setWriteBufferLimits`: the high-water mark.
+   */
   readonly size?: number
   /** `getBuffer`: the size hint it was given (the transports legitimately differ). */
   readonly hint?: number
