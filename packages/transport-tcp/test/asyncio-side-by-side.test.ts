@@ -123,6 +123,11 @@ const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'BufferedProtocol closed while paused with bytes held: they are never delivered',
+    server: { protocol: 'buffered', memory: 10, ack: true, pauseWhenFull: true },
+    client: [send('AAAAAAAAAABBBBB'), awaitText('[10]'), server('close'), awaitEnd()],
+  },
+  {
     name: 'BufferedProtocol closed later (a timer): its memory is not written after close()',
     server: { protocol: 'buffered', memory: 10, ack: true },
     client: [
