@@ -374,7 +374,14 @@ async function run(
     c.socket.destroy(),
   )
   for (const step of scenario.client) {
-    await step.run(client)
+    try {
+      await step.run(client)
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message = `${side.label}, at step "${step.label}": ${error.message}`
+      }
+      throw error
+    }
   }
   await side.log.waitFor('connectionLost')
   // Once the server has let go of the socket, nothing more can be recorded: the trace is complete.

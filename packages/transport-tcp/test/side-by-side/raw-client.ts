@@ -14,6 +14,8 @@ const TRANSCRIPT_LIMIT = 64 * 1024
 export class RawClient extends Waitable {
   readonly socket: Socket
   readonly server: ServerSide
+  /** The client's port, as the server sees it (set once connected). */
+  port = 0
   /** Everything the client sent (latin1). */
   sent = ''
   /** How many bytes the server sent that the client has read. */
@@ -58,9 +60,6 @@ export class RawClient extends Waitable {
     client.port = socket.localPort ?? 0
     return client
   }
-
-  /** The client's port, as the server sees it (set once connected). */
-  port = 0
 
   describe(): string {
     return [
