@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +7,17 @@ import { WAIT_GUARD_MS } from './waitable.ts'
 import { camelCase, type Action, type Behaviour, type TraceEvent } from './trace.ts'
 
 const script = fileURLToPath(new URL('../fixtures/asyncio-recorder.py', import.meta.url))
+
+/**
+ * The interpreter `python3` runs, asked once: `python3` may be a shim (pyenv's is a shell script
+ * that execs more programs), which would cost every scenario its start-up again.
+ */
+const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+  encoding: 'utf8',
+}).trim()
+
+/** How long the script may take to exit once its stdin ended, before it is killed. */
+const EXIT_GUARD_MS = 5000
 
 /** A line fixtures/asyncio-recorder.py prints: an event, or that a command has run. */
 type RecorderLine = TraceEvent | { readonly done: number }
@@ -22,7 +33,7 @@ function fromPython(event: TraceEvent): TraceEvent {
  * fixtures/asyncio-recorder.py with `behaviour`: the reference side of a scenario.
  */
 export async function startAsyncio(behaviour: Behaviour): Promise<ServerSide> {
-  const child = spawn('python3', [script, JSON.stringify(behaviour)], {
+  const child = spawn(python, [script, JSON.stringify(behaviour)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -49,8 +60,8 @@ export async function startAsyncio(behaviour: Behaviour): Promise<ServerSide> {
         log.push(fromPython(parsed))
       }
     })
-    child.once('exit', (code) => reject(new Error(`python3 exited (${code}):\n${stderr}`)))
-    setTimeout(() => reject(new Error('python3 printed no port')), WAIT_GUARD_MS).unref()
+    child.once('exit', (code) => reject(new Error(`${python} exited (${code}):\n${stderr}`)))
+    setTimeout(() => reject(new Error(`${python} printed no port`)), WAIT_GUARD_MS).unref()
   })
   let sequence = 0
   return {
@@ -72,7 +83,7 @@ export async function startAsyncio(behaviour: Behaviour): Promise<ServerSide> {
     stop: async () => {
       // The script stops serving and exits when its stdin ends: every event has been printed.
       child.stdin.end()
-      const guard = setTimeout(() => child.kill('SIGKILL'), WAIT_GUARD_MS)
+      const guard = setTimeout(() => child.kill('SIGKILL'), EXIT_GUARD_MS)
       await Promise.all([exited, outputEnded])
       clearTimeout(guard)
     },
