@@ -40,6 +40,8 @@ export async function startAsyncio(behaviour: Behaviour): Promise<ServerSide> {
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (text: string) => (stderr += text))
   const exited = once(child, 'exit')
+  // A wait for something only the script can still do is over when it is gone.
+  child.once('exit', () => log.notify())
   const log = new TraceLog('asyncio', () => (stderr === '' ? '' : `python stderr:\n${stderr}`))
   const done = new Set<number>()
   let port: number | undefined

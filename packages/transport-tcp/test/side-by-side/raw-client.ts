@@ -129,9 +129,13 @@ export const reset = (): Step =>
     }
   })
 
-/** Makes the server's protocol run `actions` now (as a timer or another task would). */
+/**
+ * Makes the server's protocol run `actions` now (as a timer or another task would), once it has
+ * its connection: the client's connect completes before the server has accepted it.
+ */
 export const server = (...actions: Action[]): Step =>
   step(`server ${actions.join(', ')}`, async (client) => {
+    await client.server.log.waitFor('connectionMade')
     client.receivedAtCommands.push(client.received)
     await client.server.command(actions)
   })
