@@ -29,7 +29,7 @@ import { startWirekit } from './side-by-side/wirekit-side.ts'
 /**
  * Each scenario runs twice, against CPython 3.11's asyncio and against wirekit: one raw client,
  * the same steps, a server protocol that behaves and records the same way on both sides
- * (fixtures/asyncio-recorder.py, side-by-side/wirekit-side.ts). Each trace must keep the contract
+ * (fixtures/asyncio-recorder.py, side-by-side/wirekit-recorder.ts). Each trace must keep the contract
  * (`contractViolations`), and the two must be equal once normalised (`normalise`: getBuffer calls
  * left out, data chunks merged, addresses by role, errors by kind).
  */
@@ -419,8 +419,10 @@ describe.each(SCENARIOS)(
       checkSide(scenario, await asyncioRun())
     })
 
-    const test = scenario.wirekitBug?.applies === true ? it.fails : it
-    test('wirekit keeps the contract and calls back as asyncio does', async () => {
+    const bug = scenario.wirekitBug?.applies === true ? scenario.wirekitBug.difference : undefined
+    const test = bug === undefined ? it : it.fails
+    const pinned = bug === undefined ? '' : ` (fails until fixed: ${bug})`
+    test(`wirekit keeps the contract and calls back as asyncio does${pinned}`, async () => {
       const asyncio = await asyncioRun()
       const wirekit = await run(startWirekit, scenario)
       checkSide(scenario, wirekit)
