@@ -138,6 +138,43 @@ describe.skipIf(noOpenSSL !== undefined)('openssl s_client against a wirekit TLS
     expect(info(echo?.transport).getExtraInfo('servername')).toBe('localhost')
   })
 
+  it('speaks TLS 1.2 with s_client -tls1_2, half-close included', async () => {
+    const { server, protocols } = await serveCollecting(cleanup, () => new EchoRecorder(), {
+      tls: serverTLS,
+    })
+    const peer = sClient(
+      portOf(server),
+      '-CAfile',
+      testCertificatePath('ca', 'cert'),
+      '-verify_return_error',
+      '-tls1_2',
+    )
+    const chunks = [randomBytes(10), randomBytes(100_000)]
+    expect((await echoThrough(peer, chunks)).equals(Buffer.concat(chunks))).toBe(true)
+    peer.child.stdin.end()
+    expect(await peer.exited).toEqual({ code: 0, signal: null })
+    const [echo] = protocols
+    await echo?.waitFor('connectionLost')
+    expect(info(echo?.transport).getExtraInfo('tlsProtocol')).toBe('TLSv1.2')
+    expect(echo?.names.slice(-2)).toEqual(['eofReceived', 'connectionLost'])
+    expect(echo?.lostError).toBeUndefined()
+  })
+
+  it('takes a peer that dies without close_notify (SIGKILL) for a clean EOF, as asyncio does', async () => {
+    const { server, protocols } = await serveCollecting(cleanup, () => new EchoRecorder(), {
+      tls: serverTLS,
+    })
+    const peer = sClient(portOf(server), '-CAfile', testCertificatePath('ca', 'cert'))
+    await echoThrough(peer, [Buffer.from('last words\n')])
+    peer.child.kill('SIGKILL')
+    const [echo] = protocols
+    await echo?.waitFor('connectionLost')
+    // A FIN without close_notify could be a truncation; Node (so wirekit) and CPython 3.11's
+    // asyncio alike report it as an EOF and a clean loss, not as an error.
+    expect(echo?.names.slice(-2)).toEqual(['eofReceived', 'connectionLost'])
+    expect(echo?.lostError).toBeUndefined()
+  })
+
   it('refuses our certificate when it trusts another CA; we count a failed handshake', async () => {
     const warnings: string[] = []
     const { server, protocols } = await serveCollecting(cleanup, () => new EchoRecorder(), {
