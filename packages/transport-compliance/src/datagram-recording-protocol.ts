@@ -162,7 +162,8 @@ export class DatagramRecordingProtocol implements DatagramProtocolCallbacks {
     if (this.transport?.isClosing() === true) {
       this.violations.push('datagramReceived while the transport is closing')
     }
-    this.#enter({ name: 'datagramReceived', data: data.slice(), address })
+    // new Uint8Array(): a copy even of a Buffer, whose slice() is a view.
+    this.#enter({ name: 'datagramReceived', data: new Uint8Array(data), address })
     this.#run(() => this.hooks.datagramReceived?.(data, address))
   }
 
