@@ -111,6 +111,17 @@ describe('host names in sendto()', () => {
     await server.protocol.waitFor('datagramReceived')
     expect(server.protocol.datagrams()).toEqual([Uint8Array.of(5)])
   })
+
+  it('close() waits for datagrams whose host name is still being resolved', async () => {
+    const server = await open(recorder, { localAddress: { address: '127.0.0.1' } })
+    const port = server.transport.getExtraInfo('sockname')?.port ?? 1
+    const client = await open(recorder, { localAddress: { address: '127.0.0.1' } })
+    client.protocol.send(Uint8Array.of(6), { address: 'localhost', port })
+    client.transport.close()
+    await client.protocol.waitFor('connectionLost')
+    await server.protocol.waitFor('datagramReceived')
+    expect(server.protocol.datagrams()).toEqual([Uint8Array.of(6)])
+  })
 })
 
 describe('a producer that sends until told to pause', () => {
