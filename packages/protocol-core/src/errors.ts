@@ -26,6 +26,8 @@ export type ProtocolCallbackName =
   | 'resumeWriting'
   | 'getBuffer'
   | 'bufferUpdated'
+  | 'datagramReceived'
+  | 'errorReceived'
 
 /**
  * A protocol callback threw. The transport reports this error once to its error handler, aborts

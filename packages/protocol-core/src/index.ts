@@ -5,7 +5,8 @@
  * `connectionLost`, `pauseWriting`, `resumeWriting`) a transport calls; a transport (`write`,
  * `writeEof`, `close`, `abort`, `pauseReading`, ...) hides the socket. This package holds only
  * the contract and the write flow control every transport shares: pair it with a transport such
- * as `@wirekit/transport-tcp`.
+ * as `@wirekit/transport-tcp`. Datagram endpoints have their own pair: `DatagramProtocol`
+ * (`datagramReceived`, `errorReceived`) and `DatagramTransport` (`sendto`), as in asyncio.
  *
  * @example
  * ```ts
@@ -62,6 +63,29 @@ export {
   type FlowControlListener,
   type WriteBufferLimits,
 } from './flow-control.ts'
+export {
+  DatagramProtocol,
+  type DatagramProtocolCallbacks,
+  type DatagramProtocolFactory,
+} from './datagram-protocol.ts'
+export {
+  datagramTransportSymbol,
+  isDatagramTransport,
+  type DatagramAddress,
+  type DatagramTransport,
+} from './datagram-transport.ts'
+export { DatagramAddressError, type DatagramAddressErrorCode } from './datagram-errors.ts'
+export {
+  checkSendto,
+  DATAGRAM_HEADER_SIZE,
+  describeAddress,
+  droppedSendsWarning,
+  isSameAddress,
+} from './datagram-rules.ts'
+export {
+  AbstractDatagramTransport,
+  type DatagramTransportHooks,
+} from './abstract-datagram-transport.ts'
 export {
   checkProtocolBuffer,
   checkWriteData,

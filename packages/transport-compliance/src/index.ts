@@ -1,7 +1,8 @@
 /**
  * The contract suite every wirekit transport passes, for vitest. A transport package implements a
  * small {@link TransportHarness} (how to connect a client protocol to a server protocol over it)
- * and calls {@link describeTransportCompliance} from one of its test files.
+ * and calls {@link describeTransportCompliance} from one of its test files. A datagram transport
+ * implements a {@link DatagramHarness} and calls {@link describeDatagramCompliance}.
  *
  * @example
  * ```ts
@@ -48,3 +49,16 @@ export { FillingBufferProtocol } from './filling-buffer-protocol.ts'
 export { ByteStream, expectedBytes, expectStreamBytes } from './byte-stream.ts'
 export { fillWriteBuffer, roundTrip } from './fill.ts'
 export type { Side } from './open-connection.ts'
+export { describeDatagramCompliance } from './describe-datagram-compliance.ts'
+export type {
+  DatagramHarness,
+  DatagramHarnessEndpoints,
+  DatagramHarnessOpenOptions,
+} from './datagram-harness.ts'
+export {
+  DatagramRecordingProtocol,
+  type DatagramRecorderHooks,
+  type RecordedDatagramCallback,
+  type RecordedDatagramEvent,
+} from './datagram-recording-protocol.ts'
+export type { DatagramSide } from './datagram-endpoints.ts'

@@ -6,10 +6,13 @@ import type {
 } from '@wirekit/protocol-core'
 
 /**
- * The name of a callback a {@link RecordingProtocol} records: every protocol callback but the
- * buffered path's, which is recorded as `dataReceived`.
+ * The name of a callback a {@link RecordingProtocol} records: every stream protocol callback but
+ * the buffered path's, which is recorded as `dataReceived`.
  */
-export type RecordedCallback = Exclude<ProtocolCallbackName, 'getBuffer' | 'bufferUpdated'>
+export type RecordedCallback = Exclude<
+  ProtocolCallbackName,
+  'getBuffer' | 'bufferUpdated' | 'datagramReceived' | 'errorReceived'
+>
 
 /**
  * One callback as the protocol saw it. For a buffered recorder, each `bufferUpdated` is recorded

@@ -8,6 +8,9 @@
  * `pair.flush()`, so a test decides every interleaving. `{ autoPump: true }` runs the same pump on
  * `setImmediate` instead.
  *
+ * `createMemoryDatagramPair` does the same for datagram protocols, with seeded loss, reordering,
+ * duplication, a largest datagram size and a slow link.
+ *
  * @example
  * ```ts
  * import { Protocol, type Transport } from '@wirekit/protocol-core'
@@ -46,3 +49,14 @@ export type {
   MemorySide,
   RechunkOptions,
 } from './options.ts'
+export {
+  createMemoryDatagramPair,
+  type MemoryDatagramEnd,
+  type MemoryDatagramPair,
+} from './create-memory-datagram-pair.ts'
+export type {
+  DatagramFaultOptions,
+  MemoryDatagramEndOptions,
+  MemoryDatagramPairOptions,
+} from './datagram-options.ts'
+export type { MemoryDatagramStats } from './memory-datagram-link.ts'
