@@ -329,6 +329,11 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     return this.#aborted
   }
 
+  /** The error the connection is ending with, once one was recorded or it failed. */
+  protected get recordedError(): Error | undefined {
+    return this.#error
+  }
+
   // --- BaseTransport ---
 
   close(): void {
@@ -448,7 +453,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   }
 
   getWriteBufferSize(): number {
-    return this.#lost ? 0 : this.ioWriteBufferSize()
+    // An aborted transport has dropped its buffer, whatever the I/O still reports.
+    return this.#lost || this.#aborted ? 0 : this.ioWriteBufferSize()
   }
 
   getWriteBufferLimits(): WriteBufferLimits {

@@ -92,11 +92,16 @@ export class WriteFlowControl {
 
   /**
    * Sets new water marks (see {@link resolveWriteBufferLimits}) and pauses at once when the
-   * buffered size is now above the high one.
+   * buffered size is now above the high one. It never resumes: as in asyncio, the resume comes
+   * from the next {@link WriteFlowControl.update} (a write that drains), never from inside the
+   * protocol's own call.
    */
   setLimits(limits: Partial<WriteBufferLimits> | undefined, bufferSize: number): void {
     this.#limits = resolveWriteBufferLimits(limits)
-    this.update(bufferSize)
+    if (!this.#paused && bufferSize > this.#limits.high) {
+      this.#paused = true
+      this.#listener.onPauseWriting()
+    }
   }
 
   /** Reports the current buffer size; pauses or resumes when it crossed a water mark. */

@@ -16,7 +16,7 @@ import {
   unrouteSocketEvents,
   type SocketEventHandler,
 } from './socket-events.ts'
-import type { UserBufferReader } from './user-buffer-reads.ts'
+import { readIntoScratch, type UserBufferReader } from './user-buffer-reads.ts'
 import { SocketWriter } from './socket-writer.ts'
 import { unsentBytes } from './unsent-bytes.ts'
 
@@ -166,7 +166,9 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   protected ioClose(): void {
     const socket = this.#socket
     // Keep reading, discarding: bytes left unread in the kernel would make the close a reset
-    // (RST), and the peer could then lose what we flushed to it.
+    // (RST), and the peer could then lose what we flushed to it. Into our own memory: the
+    // protocol's may be lent for the next read, and is the protocol's again.
+    readIntoScratch(socket)
     socket.resume()
     if (socket.writableFinished) {
       socket.destroy()
@@ -276,6 +278,13 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   }
 
   handleEnd(): void {
+    // After an error (a TLS fatal alert: Node emits 'end' after 'error', and leaves a half-open
+    // socket open) the connection is lost, not ended.
+    const error = this.recordedError
+    if (error !== undefined) {
+      this.fail(error)
+      return
+    }
     if (this.isClosing()) {
       if (this.#lingerTimer !== undefined) {
         this.#socket.destroy()

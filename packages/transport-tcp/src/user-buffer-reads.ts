@@ -16,6 +16,7 @@
  */
 import { once } from 'node:events'
 import { connect, createServer, Socket } from 'node:net'
+import { sharedReadBuffer } from './read-buffer.ts'
 
 /** What Node calls after each read, and what it asks for the next buffer. */
 export interface UserBufferReader {
@@ -56,6 +57,33 @@ function findOnreadSymbols(): OnreadSymbols | string {
     return `net.Socket has no ${names} symbols on Node ${process.version}`
   }
   return { buffer, callback, generator }
+}
+
+let knownSymbols: OnreadSymbols | string | undefined
+
+/** The onread symbols of this Node, looked up once (a string says why there are none). */
+function onreadSymbols(): OnreadSymbols | string {
+  knownSymbols ??= findOnreadSymbols()
+  return knownSymbols
+}
+
+/**
+ * Makes a socket that reads into memory it is given read into the shared read buffer from now on,
+ * instead of memory lent to a protocol for its next read: once the transport closes, what the
+ * socket still reads is discarded, and must not land in memory the protocol owns again.
+ */
+export function readIntoScratch(socket: Socket): void {
+  const symbols = onreadSymbols()
+  const handle = handleOf(socket)
+  if (typeof symbols === 'string' || typeof handle?.useUserBuffer !== 'function') {
+    return
+  }
+  const fields = socket as unknown as Record<symbol, unknown>
+  if (fields[symbols.buffer] == null || fields[symbols.buffer] === sharedReadBuffer) {
+    return
+  }
+  fields[symbols.buffer] = sharedReadBuffer
+  handle.useUserBuffer(sharedReadBuffer)
 }
 
 function handleOf(socket: Socket): HandleWithUserBuffer {
@@ -152,7 +180,7 @@ async function detect(): Promise<ReadPath> {
   if (process.env.WIREKIT_TCP_READS === 'events') {
     return { kind: 'events', reason: 'WIREKIT_TCP_READS=events', asked: true }
   }
-  const symbols = findOnreadSymbols()
+  const symbols = onreadSymbols()
   if (typeof symbols === 'string') {
     return { kind: 'events', reason: symbols, asked: false }
   }

@@ -148,10 +148,6 @@ const SCENARIOS: readonly Scenario[] = [
     // asyncio writes protocol memory only between a get_buffer() and its buffer_updated(); with
     // user-buffer reads the socket keeps the memory the last getBuffer() lent it while a close()
     // lingers, so the peer's next bytes land there after close() and after connectionLost.
-    wirekitBug: {
-      difference: 'bytes read after close() are written into the protocol memory',
-      applies: !eventReads,
-    },
   },
 
   // --- Addresses in connectionLost, EOF ---
@@ -267,10 +263,6 @@ const SCENARIOS: readonly Scenario[] = [
     check: ({ label, trace }) => expect(reportedWriteBufferSizes(trace), label).toEqual([0]),
     // asyncio clears its buffer in abort(); wirekit falls back to the destroyed socket's
     // writableLength until connectionLost: the whole write.
-    wirekitBug: {
-      difference: 'getWriteBufferSize() after abort() reports the dropped write',
-      applies: true,
-    },
   },
   {
     name: 'write limits raised while writing is paused: resumeWriting only once the buffer drains',
@@ -285,10 +277,6 @@ const SCENARIOS: readonly Scenario[] = [
     ],
     // asyncio's set_write_buffer_limits() may pause the protocol, never resume it: resume_writing
     // comes from the write path once the buffer drains. wirekit resumes inside the call.
-    wirekitBug: {
-      difference: 'setWriteBufferLimits() calls resumeWriting from inside itself',
-      applies: true,
-    },
   },
 
   // --- Closing, aborting and resets ---

@@ -283,17 +283,13 @@ describe.skipIf(noOpenSSL !== undefined)('a wirekit TLS client against openssl s
       expect(client.lostError).toMatchObject({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' })
     })
 
-    // BUG (pinned for the lead): a fatal alert is not an end of stream, yet the protocol gets
-    // eofReceived() before connectionLost(error): Node's TLSSocket emits 'end' after 'error', and
-    // the transport only records the error and goes on to deliver the EOF. asyncio calls
-    // connection_lost(SSLError) alone (sslproto's _do_read -> _fatal_error, no eof_received).
-    it.fails(
-      'refuses one without: no eofReceived for a fatal alert (asyncio: connection_lost only)',
-      async () => {
-        const client = await refusedClient()
-        expect(client.names).toEqual(['connectionMade', 'connectionLost'])
-      },
-    )
+    // A fatal alert is not an end of stream: Node's TLSSocket emits 'end' after 'error', and the
+    // transport must not deliver that EOF. asyncio calls connection_lost(SSLError) alone
+    // (sslproto's _do_read -> _fatal_error, no eof_received).
+    it('refuses one without: no eofReceived for a fatal alert (asyncio: connection_lost only)', async () => {
+      const client = await refusedClient()
+      expect(client.names).toEqual(['connectionMade', 'connectionLost'])
+    })
   })
 })
 
