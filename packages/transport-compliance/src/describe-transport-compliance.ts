@@ -46,6 +46,6 @@ export function describeTransportCompliance(harness: TransportHarness): void {
     describeTransportErrors(tracker)
     describeReading(tracker)
     describeBufferedProtocol(tracker)
-    describeProtocolAndInfo(tracker)
+    describeProtocolAndInfo(tracker, harness.addressForm ?? 'ip')
   })
 }

@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net'
-import type { ExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
+import type { ExtraInfo, TransportAddress, WriteBufferLimits } from '@wirekit/protocol-core'
 
 /** The extra information a TCP transport gives: `socket` is the `net.Socket` itself. */
 export interface TCPExtraInfo extends ExtraInfo {
+  /** The remote address and port. */
+  peername: TransportAddress
+  /** The local address and port. */
+  sockname: TransportAddress
   /** The connection's socket. Reading from or writing to it directly breaks the transport. */
   socket: Socket
 }
