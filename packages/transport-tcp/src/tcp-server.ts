@@ -10,7 +10,7 @@ import { DescriptorBackOff } from './descriptor-back-off.ts'
 import type { DescriptorLimit } from './descriptor-limit.ts'
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
-import { SocketTransport, type TransportHooks } from './socket-transport.ts'
+import { SocketTransport, type SocketKind, type TransportHooks } from './socket-transport.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
 /** A listening TCP server: protocol-core's `Server` plus its counters. */
@@ -33,6 +33,19 @@ export interface TCPServerSettings {
   readonly userBufferReads: OnreadSymbols | undefined
   /** Set where the process's descriptors can be watched (Linux): the server backs off near the limit. */
   readonly descriptors: DescriptorLimit | undefined
+  /** What kind of socket an accepted one is (addresses, reset probe); TCP when not given. */
+  readonly kind?: ((socket: Socket) => SocketKind) | undefined
+}
+
+/**
+ * Where a server listens when that is not on IP addresses (a Unix socket path): what
+ * `addresses()` reports, and what to undo when the server stops listening.
+ */
+export interface ListenEndpoint {
+  /** The addresses {@link TCPServerImpl.addresses} gives while the server listens. */
+  addresses(): TransportAddress[]
+  /** Called once as the server stops listening, before its listening sockets close. */
+  release(): void
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
@@ -48,6 +61,7 @@ export class TCPServerImpl implements TCPServer {
   readonly #acceptErrors: RateLimitedReporter
   readonly #backOff: DescriptorBackOff | undefined
   #listeners: NetServer[] = []
+  #endpoint: ListenEndpoint | undefined
   #serving = true
   #refusedCount = 0
   #whenClosed: Promise<void> | undefined
@@ -73,9 +87,10 @@ export class TCPServerImpl implements TCPServer {
         : new DescriptorBackOff(settings.descriptors, onWarning)
   }
 
-  /** Takes the listening sockets, once they all listen. */
-  attach(listeners: NetServer[]): void {
+  /** Takes the listening sockets, once they all listen, and the endpoint they stand for if any. */
+  attach(listeners: NetServer[], endpoint?: ListenEndpoint): void {
     this.#listeners = listeners
+    this.#endpoint = endpoint
   }
 
   get connectionCount(): number {
@@ -87,6 +102,9 @@ export class TCPServerImpl implements TCPServer {
   }
 
   addresses(): TransportAddress[] {
+    if (this.#endpoint !== undefined) {
+      return this.#endpoint.addresses()
+    }
     const addresses: TransportAddress[] = []
     for (const listener of this.#listeners) {
       const address = listener.address()
@@ -106,6 +124,8 @@ export class TCPServerImpl implements TCPServer {
       return
     }
     this.#serving = false
+    this.#endpoint?.release()
+    this.#endpoint = undefined
     for (const listener of this.#listeners) {
       listener.close()
     }
@@ -175,7 +195,12 @@ export class TCPServerImpl implements TCPServer {
       )
       return
     }
-    const transport = new SocketTransport(socket, protocol, this.#hooks)
+    const transport = new SocketTransport(
+      socket,
+      protocol,
+      this.#hooks,
+      this.#settings.kind?.(socket),
+    )
     const { userBufferReads } = this.#settings
     if (userBufferReads !== undefined) {
       // Falls back to 'data' events by itself when the socket cannot be switched.
