@@ -1,0 +1,80 @@
+import { once } from 'node:events'
+import { linkSync, lstatSync, mkdtempSync, rmSync } from 'node:fs'
+import {
+  connect,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll } from 'vitest'
+
+/**
+ * A private temporary directory for one test file's socket paths, removed after the file's tests;
+ * `path()` gives a fresh socket path in it each time.
+ */
+export function socketDirectory(): { readonly dir: string; path(name?: string): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'wirekit-unix-'))
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+  let next = 0
+  return {
+    dir,
+    path: (name) => join(dir, name ?? `s${String((next += 1))}.sock`),
+  }
+}
+
+/** A raw `node:net` client connected to the Unix socket at `path`. */
+export async function rawUnixClient(path: string): Promise<Socket> {
+  const socket = connect({ path, allowHalfOpen: true })
+  await once(socket, 'connect')
+  return socket
+}
+
+/** What connecting to `path` gives: `'connected'` or the error's code. */
+export function tryConnect(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ path })
+    socket.on('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      resolve(error.code ?? 'error')
+    })
+  })
+}
+
+/**
+ * Leaves a stale socket file at `path`, as a server that died without closing does: a socket
+ * bound under another name is hard-linked to `path`, then closed (libuv removes only the name it
+ * bound). Connecting to `path` is then refused.
+ */
+export async function leaveStaleSocket(path: string): Promise<void> {
+  const bound = `${path}.bound`
+  const server = createNetServer()
+  server.listen(bound)
+  await once(server, 'listening')
+  linkSync(bound, path)
+  server.close()
+  await once(server, 'close')
+}
+
+/** A raw `node:net` echo server listening on `path` (bound in place, as Node does). */
+export async function rawUnixEchoServer(path: string): Promise<NetServer> {
+  const server = createNetServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('error', () => undefined)
+    socket.pipe(socket)
+  })
+  server.listen(path)
+  await once(server, 'listening')
+  return server
+}
+
+/** The device and inode of the file at `path` (a file's identity), or `undefined`. */
+export function identityOf(path: string): string | undefined {
+  const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false })
+  return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`
+}
