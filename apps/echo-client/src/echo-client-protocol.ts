@@ -68,7 +68,7 @@ export class EchoClient extends Protocol {
     // A Unix socket's peer is its path; an IP one's an address and a port.
     this.#log.debug(
       typeof peer === 'string'
-        ? `connecting to ${peer}`
+        ? `connecting to ${peer.replace(/^\0/, '@')}`
         : `connecting to ${peer?.address ?? 'unknown'} port ${peer?.port ?? 0}`,
     )
     if (this.#options.source !== undefined) {

@@ -20,7 +20,9 @@ function loggerName(transport: Transport): string {
   if (typeof peer === 'string') {
     unixConnections += 1
     const path = transport.getExtraInfo('sockname')
-    return `EchoServer_${typeof path === 'string' ? path : 'unknown'}_${unixConnections}`
+    // An abstract name is shown as ss shows it, @NAME, as the command line takes it.
+    const shown = typeof path !== 'string' ? 'unknown' : path.replace(/^\0/, '@')
+    return `EchoServer_${shown}_${unixConnections}`
   }
   return `EchoServer_${peer?.address ?? 'unknown'}_${peer?.port ?? 0}`
 }
