@@ -15,6 +15,8 @@ options:
   --connections N       connections per run (default: 10)
   --threads T           load-generator threads (default: 1)
   --idle N              idle connections for the memory figure (default: 10000)
+  --transport T         tcp (default), or unix: the same comparison over Unix domain sockets,
+                        without the idle-memory figure, written to docs/benchmarks-unix.md
   --no-write            print the report, do not write docs/
   -h, --help            show this help
 `
@@ -30,6 +32,8 @@ export interface BenchPlan {
   readonly threads: number
   readonly idle: number
   readonly write: boolean
+  /** Whether servers listen on TCP (127.0.0.1) or on Unix domain sockets. */
+  readonly transport: 'tcp' | 'unix'
 }
 
 /**
@@ -51,6 +55,7 @@ export function parsePlan(args: readonly string[]): BenchPlan {
         threads: { type: 'string' },
         idle: { type: 'string' },
         'no-write': { type: 'boolean' },
+        transport: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -63,8 +68,13 @@ export function parsePlan(args: readonly string[]): BenchPlan {
   if (sizes.length === 0) {
     throw new UsageError('--sizes needs at least one size')
   }
+  const transport = values.transport ?? 'tcp'
+  if (transport !== 'tcp' && transport !== 'unix') {
+    throw new UsageError(`--transport must be tcp or unix, got ${JSON.stringify(transport)}`)
+  }
   return {
     help: values.help === true,
+    transport,
     rounds: parseCount('--rounds', values.rounds ?? '3'),
     duration: parseSeconds('--duration', values.duration ?? '10', false),
     warmup: parseSeconds('--warmup', values.warmup ?? '1', true),

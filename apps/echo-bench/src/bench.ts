@@ -6,8 +6,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EXIT, runCli } from '@wirekit/app-support'
 import { BENCH_USAGE, parsePlan, type BenchPlan } from './bench-args.ts'
@@ -15,6 +16,7 @@ import { idleConnectionCost } from './idle-memory.ts'
 import type { LoadResult } from './load-options.ts'
 import { latencyTable, targets, throughputTable, type MemoryFigure, type Series } from './report.ts'
 import { serverSpecs, startServer, type ServerSpec } from './servers.ts'
+import { unixServerSpecs } from './unix-servers.ts'
 
 const generator = fileURLToPath(new URL('./main.js', import.meta.url))
 const docs = fileURLToPath(new URL('../../../docs/', import.meta.url))
@@ -24,8 +26,7 @@ async function measure(spec: ServerSpec, size: number, plan: BenchPlan): Promise
   try {
     const args = [
       generator,
-      '--port',
-      String(server.port),
+      ...server.target,
       '--size',
       String(size),
       '--json',
@@ -86,7 +87,15 @@ await runCli(BENCH_USAGE, async () => {
     process.stdout.write(BENCH_USAGE)
     return EXIT.ok
   }
-  const { specs, notes } = serverSpecs()
+  const unix = plan.transport === 'unix'
+  const socketDirectory = unix ? mkdtempSync(join(tmpdir(), 'wirekit-bench-')) : undefined
+  process.on('exit', () => {
+    if (socketDirectory !== undefined) {
+      rmSync(socketDirectory, { recursive: true, force: true })
+    }
+  })
+  const { specs, notes } =
+    socketDirectory === undefined ? serverSpecs() : unixServerSpecs(socketDirectory)
   for (const note of notes) {
     process.stderr.write(`note: ${note}\n`)
   }
@@ -108,7 +117,8 @@ await runCli(BENCH_USAGE, async () => {
     }
   }
   const memory: MemoryFigure[] = []
-  for (let round = 1; round <= plan.rounds; round++) {
+  // The idle-memory figure is TCP's: it connects by port.
+  for (let round = 1; !unix && round <= plan.rounds; round++) {
     for (const spec of specs.filter((s) => s.name === 'wirekit' || s.name === 'raw node:net')) {
       const server = await startServer(spec)
       try {
@@ -137,7 +147,7 @@ await runCli(BENCH_USAGE, async () => {
       `| ${m.server} | ${m.connections} | ${m.bytesPerConnection.map((b) => b.toFixed(0)).join(', ')} |`,
   )
   const report = [
-    '# Benchmarks',
+    unix ? '# Benchmarks over Unix domain sockets' : '# Benchmarks',
     '',
     `Measured on ${new Date().toISOString().slice(0, 10)} with \`${command}\` (${plan.rounds} rounds, ${plan.duration} s per run after ${plan.warmup} s of warm-up, ${plan.connections} connections, load generator in its own process with ${plan.threads} thread${plan.threads === 1 ? '' : 's'}; servers alternate round by round, a fresh process per run).`,
     'Load generator and server share the machine, as in the issue that set the targets: ratios measured side by side are the figure, not the absolute numbers.',
@@ -165,17 +175,21 @@ await runCli(BENCH_USAGE, async () => {
     '',
     targets(series, memory, plan.sizes),
     '',
-    handWrittenNotes(),
+    // The notes are about the TCP figures.
+    unix ? '' : handWrittenNotes(),
   ].join('\n')
   process.stdout.write(report)
   if (plan.write) {
     mkdirSync(`${docs}benchmarks`, { recursive: true })
-    writeFileSync(`${docs}benchmarks.md`, report)
+    const suffix = unix ? '-unix' : ''
+    writeFileSync(`${docs}benchmarks${suffix}.md`, report)
     writeFileSync(
-      `${docs}benchmarks/results.json`,
+      `${docs}benchmarks/results${suffix}.json`,
       `${JSON.stringify({ plan, series, memory }, null, 2)}\n`,
     )
-    process.stderr.write(`wrote ${docs}benchmarks.md and ${docs}benchmarks/results.json\n`)
+    process.stderr.write(
+      `wrote ${docs}benchmarks${suffix}.md and ${docs}benchmarks/results${suffix}.json\n`,
+    )
   }
   return EXIT.ok
 })
