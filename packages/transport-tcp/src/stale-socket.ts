@@ -110,7 +110,7 @@ export async function clearStaleSocket(path: string): Promise<void> {
       'listen',
       path,
       'EADDRINUSE',
-      'a server is listening on it (its socket file answered a connection)',
+      'a server is listening on it: its socket file answered a connection',
     )
   }
   if (result instanceof Error) {
