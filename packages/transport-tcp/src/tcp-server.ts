@@ -165,7 +165,8 @@ export class TCPServerImpl implements TCPServer {
    */
   readonly onConnection = (socket: Socket): void => {
     if (!this.#serving || this.#transports.size >= this.#settings.maxConnections) {
-      const peer = socket.remoteAddress ?? 'an unknown address'
+      const peer =
+        this.#settings.kind?.(socket).peer ?? socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
       this.#refusedCount += 1
       this.#refusals.report(

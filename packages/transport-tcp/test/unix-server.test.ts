@@ -301,7 +301,9 @@ describe('createUnixServer: the server policies TCP has', () => {
     await ended(second)
     expect(server.refusedCount).toBe(1)
     expect(recorders).toHaveLength(1)
-    expect(warnings.join('\n')).toMatch(/the most allowed \(maxConnections\)/)
+    expect(warnings).toEqual([
+      `refused a connection from a client of ${path}: 1 connections open, the most allowed (maxConnections)`,
+    ])
     first.destroy()
     await recorders[0]?.waitFor('connectionLost')
     const third = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
