@@ -8,7 +8,10 @@ import {
 } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { afterAll, expect } from 'vitest'
+import { NetworkError, Protocol } from '@wirekit/protocol-core'
+import { createUnixServer, UnixSocketError, type UnixServerOptions } from '../src/index.ts'
+import { readAll } from './helpers.ts'
 
 /**
  * A private temporary directory for one test file's socket paths, removed after the file's tests;
@@ -77,4 +80,48 @@ export async function rawUnixEchoServer(path: string): Promise<NetServer> {
 export function identityOf(path: string): string | undefined {
   const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false })
   return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`
+}
+
+/** The seed's echo: data back, EOF for EOF. */
+export class Echo extends Protocol {
+  override dataReceived(data: Uint8Array): void {
+    this.transport?.write(data)
+  }
+
+  override eofReceived(): boolean {
+    this.transport?.writeEof()
+    return true
+  }
+}
+
+/** Sends `text` over a raw connection to `path`, half-closes, and gives back the echo. */
+export async function echoThrough(path: string, text: string): Promise<string> {
+  const socket = await rawUnixClient(path)
+  socket.end(text)
+  const echoed = await readAll(socket)
+  socket.destroy()
+  return echoed.toString()
+}
+
+/** Listening must fail with this code and a message saying why; `UnixSocketError` is a `NetworkError`. */
+export async function expectListenError(
+  options: UnixServerOptions,
+  code: string,
+  reason: RegExp,
+): Promise<UnixSocketError> {
+  const error: unknown = await createUnixServer(() => new Echo(), options).then(
+    (server) => {
+      server.close()
+      return undefined
+    },
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(UnixSocketError)
+  expect(error).toBeInstanceOf(NetworkError)
+  const unixError = error as UnixSocketError
+  expect(unixError.code).toBe(code)
+  expect(unixError.operation).toBe('listen')
+  expect(unixError.path).toBe(options.path)
+  expect(unixError.message).toMatch(reason)
+  return unixError
 }

@@ -2,26 +2,14 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Protocol } from '@wirekit/protocol-core'
 import { createUnixConnection, createUnixServer, UnixSocketError } from '../src/index.ts'
 import { ABSTRACT_NAMES_PADDED } from '../src/unix-path.ts'
 import { Cleanup, Recorder } from './helpers.ts'
-import { socketDirectory } from './unix-helpers.ts'
+import { Echo, socketDirectory } from './unix-helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
 const sockets = socketDirectory()
-
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport?.write(data)
-  }
-
-  override eofReceived(): boolean {
-    this.transport?.writeEof()
-    return true
-  }
-}
 
 /** asyncio's Unix client: sends its argument, half-closes, prints what it saw as JSON. */
 const PYTHON_CLIENT = `

@@ -11,22 +11,11 @@ import {
 } from '../src/index.ts'
 import { ABSTRACT_NAMES_PADDED } from '../src/unix-path.ts'
 import { Cleanup, readAll } from './helpers.ts'
-import { rawUnixClient, socketDirectory, tryConnect } from './unix-helpers.ts'
+import { Echo, rawUnixClient, socketDirectory, tryConnect } from './unix-helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
 const sockets = socketDirectory()
-
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport?.write(data)
-  }
-
-  override eofReceived(): boolean {
-    this.transport?.writeEof()
-    return true
-  }
-}
 
 /** Warnings of the servers started by {@link serve}. */
 const warnings: string[] = []

@@ -1,31 +1,12 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import {
-  existsSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import type { Socket } from 'node:net'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { existsSync, linkSync, lstatSync, readdirSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { IdleTimeoutError, NetworkError, Protocol } from '@wirekit/protocol-core'
+import type { Protocol } from '@wirekit/protocol-core'
+import { createUnixServer, type UnixServer, type UnixServerOptions } from '../src/index.ts'
+import { Cleanup, readAll, Recorder } from './helpers.ts'
 import {
-  createUnixConnection,
-  createUnixServer,
-  UnixSocketError,
-  type UnixServer,
-  type UnixServerOptions,
-} from '../src/index.ts'
-import { Cleanup, ended, readAll, Recorder } from './helpers.ts'
-import {
+  Echo,
+  echoThrough,
   identityOf,
-  leaveStaleSocket,
   rawUnixClient,
   rawUnixEchoServer,
   socketDirectory,
@@ -35,18 +16,6 @@ import {
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
 const sockets = socketDirectory()
-const fixture = fileURLToPath(new URL('fixtures/unix-echo-server.mjs', import.meta.url))
-
-class Echo extends Protocol {
-  override dataReceived(data: Uint8Array): void {
-    this.transport?.write(data)
-  }
-
-  override eofReceived(): boolean {
-    this.transport?.writeEof()
-    return true
-  }
-}
 
 async function serve(
   factory: () => Protocol,
@@ -66,37 +35,6 @@ function pathOf(server: UnixServer): string {
     throw new Error('the server listens nowhere')
   }
   return address.address
-}
-
-async function echoThrough(path: string, text: string): Promise<string> {
-  const socket = await rawUnixClient(path)
-  socket.end(text)
-  const echoed = await readAll(socket)
-  socket.destroy()
-  return echoed.toString()
-}
-
-/** Listening must fail with this code and a message saying why; `UnixSocketError` is a `NetworkError`. */
-async function expectListenError(
-  options: UnixServerOptions,
-  code: string,
-  reason: RegExp,
-): Promise<UnixSocketError> {
-  const error: unknown = await createUnixServer(() => new Echo(), options).then(
-    (server) => {
-      server.close()
-      return undefined
-    },
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(UnixSocketError)
-  expect(error).toBeInstanceOf(NetworkError)
-  const unixError = error as UnixSocketError
-  expect(unixError.code).toBe(code)
-  expect(unixError.operation).toBe('listen')
-  expect(unixError.path).toBe(options.path)
-  expect(unixError.message).toMatch(reason)
-  return unixError
 }
 
 /** Private bind directories (`.wirekit-XXXXXX`) left in the test directory. */
@@ -171,91 +109,6 @@ describe('createUnixServer', () => {
     expect(other.listening).toBe(true)
   })
 
-  it('removes a stale socket file (no one listens) and listens in its place', async () => {
-    const path = sockets.path()
-    await leaveStaleSocket(path)
-    expect(await tryConnect(path)).toBe('ECONNREFUSED')
-    const stale = identityOf(path)
-    const server = await serve(() => new Echo(), { path })
-    expect(identityOf(path)).not.toBe(stale)
-    expect(await echoThrough(pathOf(server), 'fresh')).toBe('fresh')
-  })
-
-  it('starts on the path of a server killed with SIGKILL, which left its socket file', async () => {
-    const path = sockets.path()
-    const first = spawn(process.execPath, [fixture, path], { stdio: ['ignore', 'pipe', 'inherit'] })
-    cleanup.add(first, (child) => child.kill('SIGKILL'))
-    await once(createInterface({ input: first.stdout }), 'line')
-    expect(await echoThrough(path, 'first')).toBe('first')
-    first.kill('SIGKILL')
-    await once(first, 'exit')
-    expect(lstatSync(path).isSocket()).toBe(true)
-    expect(await tryConnect(path)).toBe('ECONNREFUSED')
-    await serve(() => new Echo(), { path })
-    expect(await echoThrough(path, 'second')).toBe('second')
-  })
-
-  it('refuses the path of a live server with EADDRINUSE; that server keeps its file and serves', async () => {
-    const path = sockets.path()
-    const live = await serve(() => new Echo(), { path })
-    const identity = identityOf(path)
-    await expectListenError({ path }, 'EADDRINUSE', /a server is listening on it/)
-    expect(identityOf(path)).toBe(identity)
-    expect(live.isServing()).toBe(true)
-    expect(await echoThrough(path, 'still serving')).toBe('still serving')
-    expect(privateDirectoriesLeft()).toEqual([])
-  })
-
-  it('refuses the path of a live server that is not wirekit’s (a raw node:net one)', async () => {
-    const path = sockets.path()
-    cleanup.add(await rawUnixEchoServer(path), (s) => s.close())
-    await expectListenError({ path }, 'EADDRINUSE', /a server is listening on it/)
-    expect(await echoThrough(path, 'raw')).toBe('raw')
-  })
-
-  it.each([
-    [
-      'a regular file',
-      (path: string) => {
-        writeFileSync(path, 'precious')
-      },
-    ],
-    [
-      'a directory',
-      (path: string) => {
-        mkdirSync(path)
-      },
-    ],
-    [
-      'a symbolic link',
-      (path: string) => {
-        symlinkSync('/nonexistent/target', path)
-      },
-    ],
-  ])('never removes a path that is %s: EADDRINUSE, the path untouched', async (kind, make) => {
-    const path = sockets.path()
-    make(path)
-    const identity = identityOf(path)
-    await expectListenError({ path }, 'EADDRINUSE', new RegExp(`is ${kind}, not a socket`))
-    expect(identityOf(path)).toBe(identity)
-  })
-
-  it('never removes a symbolic link to a live socket, nor disturbs its server', async () => {
-    const target = sockets.path()
-    cleanup.add(await rawUnixEchoServer(target), (s) => s.close())
-    const path = sockets.path()
-    symlinkSync(target, path)
-    await expectListenError({ path }, 'EADDRINUSE', /is a symbolic link, not a socket/)
-    expect(lstatSync(path).isSymbolicLink()).toBe(true)
-    expect(await echoThrough(target, 'untouched')).toBe('untouched')
-  })
-
-  it('fails with the system’s code when the directory does not exist, leaving nothing behind', async () => {
-    const path = `${sockets.dir}/missing/s.sock`
-    await expectListenError({ path }, 'ENOENT', /no such file or directory \(ENOENT\)$/)
-    expect(existsSync(`${sockets.dir}/missing`)).toBe(false)
-  })
-
   it('leaves no private directory behind, listening or closed', async () => {
     const server = await serve(() => new Echo())
     expect(privateDirectoriesLeft()).toEqual([])
@@ -279,141 +132,6 @@ describe('createUnixServer', () => {
       createUnixServer(() => new Echo(), { path, signal: AbortSignal.abort(reason) }),
     ).rejects.toBe(reason)
     expect(existsSync(path)).toBe(false)
-  })
-})
-
-describe('createUnixServer: the server policies TCP has', () => {
-  it('refuses connections past maxConnections, counting them', async () => {
-    const path = sockets.path()
-    const warnings: string[] = []
-    const recorders: Recorder[] = []
-    const server = await serve(
-      () => {
-        const recorder = new Recorder()
-        recorders.push(recorder)
-        return recorder
-      },
-      { path, maxConnections: 1, onWarning: (message) => warnings.push(message) },
-    )
-    const first = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await expect.poll(() => server.connectionCount).toBe(1)
-    const second = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await ended(second)
-    expect(server.refusedCount).toBe(1)
-    expect(recorders).toHaveLength(1)
-    expect(warnings).toEqual([
-      `refused a connection from a client of ${path}: 1 connections open, the most allowed (maxConnections)`,
-    ])
-    first.destroy()
-    await recorders[0]?.waitFor('connectionLost')
-    const third = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await expect.poll(() => recorders.length).toBe(2)
-    third.destroy()
-  })
-
-  it('closes a connection idle for idleTimeout with an IdleTimeoutError', async () => {
-    const path = sockets.path()
-    const recorder = new Recorder()
-    await serve(() => recorder, { path, idleTimeout: 50 })
-    const client = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await ended(client)
-    await recorder.waitFor('connectionLost')
-    expect(recorder.lostError).toBeInstanceOf(IdleTimeoutError)
-  })
-
-  it('closeClients() closes gracefully, abortClients() drops; waitClosed() waits for both', async () => {
-    const path = sockets.path()
-    const recorders: Recorder[] = []
-    const server = await serve(
-      () => {
-        const recorder = new Recorder()
-        recorder.keepOpenOnEof = true
-        recorders.push(recorder)
-        return recorder
-      },
-      { path },
-    )
-    const graceful = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await expect.poll(() => recorders.length).toBe(1)
-    recorders[0]?.transport?.write(new TextEncoder().encode('flushed'))
-    server.closeClients()
-    expect((await readAll(graceful)).toString()).toBe('flushed')
-    await recorders[0]?.waitFor('connectionLost')
-    expect(recorders[0]?.lostError).toBeUndefined()
-
-    const aborted = cleanup.add(await rawUnixClient(path), (s) => s.destroy())
-    await expect.poll(() => recorders.length).toBe(2)
-    let settled = false
-    const closed = server.waitClosed().then(() => (settled = true))
-    server.close()
-    await Promise.resolve()
-    expect(settled).toBe(false) // one connection still open
-    server.abortClients()
-    await closed
-    await ended(aborted)
-    expect(server.connectionCount).toBe(0)
-  })
-
-  it('backs off near the descriptor limit and resumes, as over TCP', async () => {
-    const path = sockets.path()
-    const child = spawn(
-      'sh',
-      ['-c', `ulimit -n 40 && exec "${process.execPath}" "${fixture}" "${path}"`],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    cleanup.add(child, (c) => c.kill('SIGKILL'))
-    const stderr: string[] = []
-    createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
-    await once(createInterface({ input: child.stdout }), 'line')
-    const held: Socket[] = []
-    cleanup.add(held, (all) => all.forEach((socket) => socket.destroy()))
-    let closedByServer = 0
-    for (let i = 0; i < 80; i++) {
-      const socket = await rawUnixClient(path).catch(() => undefined)
-      if (socket !== undefined) {
-        socket.on('error', () => undefined)
-        socket.on('end', () => (closedByServer += 1))
-        socket.resume()
-        held.push(socket)
-      }
-    }
-    await expect.poll(() => closedByServer, { timeout: 10_000 }).toBeGreaterThan(20)
-    await expect
-      .poll(() => stderr.filter((line) => line.includes('refusing new connections')))
-      .toHaveLength(1)
-    for (const socket of held.splice(0)) {
-      socket.destroy()
-    }
-    await expect
-      .poll(async () => {
-        const socket = await rawUnixClient(path).catch(() => undefined)
-        if (socket === undefined) {
-          return 'refused'
-        }
-        socket.end('back')
-        return (await readAll(socket).catch(() => Buffer.from('reset'))).toString()
-      })
-      .toBe('back')
-    await expect
-      .poll(() => stderr.filter((line) => line.includes('accepting connections again')))
-      .toHaveLength(1)
-  })
-
-  it('works with createUnixConnection on both ends: peername is the path, sockname ""', async () => {
-    const path = sockets.path()
-    await serve(() => new Echo(), { path })
-    const client = new Recorder()
-    const { transport } = await createUnixConnection(() => client, { path })
-    cleanup.add(transport, (t) => t.abort())
-    expect(transport.getExtraInfo('peername')).toBe(path)
-    expect(transport.getExtraInfo('sockname')).toBe('')
-    transport.write(new TextEncoder().encode('both ends'))
-    transport.writeEof()
-    await client.waitFor('connectionLost')
-    expect(client.received.toString()).toBe('both ends')
-    expect(client.lostError).toBeUndefined()
   })
 })
 
