@@ -1,6 +1,7 @@
 """The seed's asyncio Protocol echo server, for the benchmark (optionally under uvloop).
 
-Prints "main: starting up on 127.0.0.1 port N" on stderr once listening, like the wirekit server.
+Prints "main: starting up on 127.0.0.1 port N" on stderr once listening, like the wirekit server;
+with --unix PATH, listens on that Unix socket instead (asyncio's create_unix_server) and prints the path.
 """
 import asyncio
 import sys
@@ -19,6 +20,11 @@ class EchoServer(asyncio.Protocol):
 
 
 async def main():
+    if '--unix' in sys.argv:
+        path = sys.argv[sys.argv.index('--unix') + 1]
+        server = await asyncio.get_running_loop().create_unix_server(EchoServer, path)
+        print(f'main: starting up on {path}', file=sys.stderr, flush=True)
+        await server.serve_forever()
     server = await asyncio.get_running_loop().create_server(EchoServer, '127.0.0.1', 0)
     port = server.sockets[0].getsockname()[1]
     print(f'main: starting up on 127.0.0.1 port {port}', file=sys.stderr, flush=True)

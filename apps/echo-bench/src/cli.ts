@@ -11,13 +11,15 @@ import type { LoadOptions } from './load-options.ts'
 
 /** The load generator's usage. */
 export const USAGE = `usage: echo-bench --port PORT [options]
+       echo-bench --unix PATH [options]
 
 A closed-loop echo load generator: each connection sends one message and waits for its whole echo
 before the next; every echo is checked byte-exact.
 
 options:
   --host HOST           server host (default: 127.0.0.1)
-  --port PORT           server port (required)
+  --port PORT           server port (required, unless --unix)
+  --unix PATH           load a server on this Unix domain socket instead
   --connections N       connections (default: 10)
   --size BYTES          message size (default: 1024)
   --duration SECONDS    how long to measure (default: 10)
@@ -49,6 +51,7 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        unix: { type: 'string' },
         connections: { type: 'string' },
         size: { type: 'string' },
         duration: { type: 'string' },
@@ -66,7 +69,14 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
   if (values.help === true) {
     return { help: true, json: false, load: undefined as unknown as LoadOptions }
   }
-  if (values.port === undefined) {
+  const path = values.unix
+  if (path !== undefined && (values.port !== undefined || values.host !== undefined)) {
+    throw new UsageError('--unix cannot be combined with --host or --port')
+  }
+  if (path === '') {
+    throw new UsageError('--unix needs a socket path')
+  }
+  if (values.port === undefined && path === undefined) {
     throw new UsageError('--port is required')
   }
   if (values.count !== undefined && values.duration !== undefined) {
@@ -77,7 +87,8 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
     json: values.json === true,
     load: {
       host: parseHost('--host', values.host ?? '127.0.0.1'),
-      port: parsePort('--port', values.port, false),
+      port: path === undefined ? parsePort('--port', values.port ?? '', false) : 0,
+      path,
       connections: parseCount('--connections', values.connections ?? '10'),
       size: parseCount('--size', values.size ?? '1024'),
       duration: parseSeconds('--duration', values.duration ?? '10', false),

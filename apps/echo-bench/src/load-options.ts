@@ -4,6 +4,8 @@ import type { ServerCpu } from './process-cpu.ts'
 export interface LoadOptions {
   readonly host: string
   readonly port: number
+  /** A Unix socket path to connect to instead of `host` and `port`. */
+  readonly path?: string | undefined
   /** Connections, each sending one message and waiting for its whole echo before the next. */
   readonly connections: number
   /** Message size in bytes. */

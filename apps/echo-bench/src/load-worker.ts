@@ -79,12 +79,11 @@ function runConnection(): void {
     send()
     return true
   }
-  const socket = connect({
-    host: options.host,
-    port: options.port,
-    noDelay: true,
-    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE), callback: onRead },
-  })
+  const onread = { buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE), callback: onRead }
+  const socket =
+    options.path === undefined
+      ? connect({ host: options.host, port: options.port, noDelay: true, onread })
+      : connect({ path: options.path, onread })
   sockets.push(socket)
   const send = (): void => {
     received = 0

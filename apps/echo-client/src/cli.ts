@@ -26,6 +26,7 @@ then EOF, and checks that exactly the same bytes come back.
 options:
   --host HOST         server host (default: localhost)
   --port PORT         server port (default: 10000)
+  --unix PATH         connect to a Unix domain socket instead (@NAME: a Linux abstract name)
   --log-level LEVEL   debug, info, warn or error (default: debug, as the seed)
   --timeout SECONDS   give up when connecting, or the whole exchange, takes longer
   --stdin             send standard input and write the echo to standard output
@@ -43,10 +44,30 @@ export interface ClientConfig {
   readonly version: boolean
   readonly host: string
   readonly port: number
+  /** The Unix socket path to connect to instead of host and port (an abstract name with `'\0'`). */
+  readonly unixPath: string | undefined
   readonly logLevel: LogLevel
   readonly timeoutSeconds: number | undefined
   /** `undefined` in --stdin mode. */
   readonly messages: readonly string[] | undefined
+}
+
+/** `--unix PATH`, alone: `@NAME` stands for the abstract name `'\0NAME'` (as `ss` shows it). */
+function parseUnixPath(
+  value: string | undefined,
+  host: string | undefined,
+  port: string | undefined,
+): string | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  if (host !== undefined || port !== undefined) {
+    throw new UsageError('--unix cannot be combined with --host or --port')
+  }
+  if (value === '' || value === '@') {
+    throw new UsageError('--unix needs a socket path or @NAME')
+  }
+  return value.startsWith('@') ? `\0${value.slice(1)}` : value
 }
 
 /**
@@ -63,6 +84,7 @@ export function parseClientArgs(args: readonly string[]): ClientConfig {
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        unix: { type: 'string' },
         'log-level': { type: 'string' },
         timeout: { type: 'string' },
         stdin: { type: 'boolean' },
@@ -83,11 +105,13 @@ export function parseClientArgs(args: readonly string[]): ClientConfig {
   }
   const stdin = values.stdin === true || dash
   const timeout = values.timeout
+  const unixPath = parseUnixPath(values.unix, values.host, values.port)
   return {
     help: values.help === true,
     version: values.version === true,
     host: parseHost('--host', values.host ?? 'localhost'),
     port: parsePort('--port', values.port ?? '10000', false),
+    unixPath,
     logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),
     timeoutSeconds: timeout === undefined ? undefined : parseSeconds('--timeout', timeout, false),
     messages: stdin ? undefined : positionals.length > 0 ? positionals : SEED_MESSAGES,

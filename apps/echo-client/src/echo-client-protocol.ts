@@ -65,7 +65,12 @@ export class EchoClient extends Protocol {
   override connectionMade(transport: Transport): void {
     super.connectionMade(transport)
     const peer = transport.getExtraInfo('peername')
-    this.#log.debug(`connecting to ${peer?.address ?? 'unknown'} port ${peer?.port ?? 0}`)
+    // A Unix socket's peer is its path; an IP one's an address and a port.
+    this.#log.debug(
+      typeof peer === 'string'
+        ? `connecting to ${peer.replace(/^\0/, '@')}`
+        : `connecting to ${peer?.address ?? 'unknown'} port ${peer?.port ?? 0}`,
+    )
     if (this.#options.source !== undefined) {
       return
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { EXIT, Logger, runCli, stderrSink, versionLine } from '@wirekit/app-support'
-import { createConnection } from '@wirekit/transport-tcp'
+import { createConnection, createUnixConnection } from '@wirekit/transport-tcp'
 import { parseClientArgs, USAGE } from './cli.ts'
 import { EchoClient, type ExchangeResult } from './echo-client-protocol.ts'
 import { stdinSource, stdoutSink, streamStdin } from './stream-stdin.ts'
@@ -50,11 +50,11 @@ await runCli(USAGE, async () => {
       : { source: stdinSource, sink: output },
   )
   log.debug('waiting for client to complete')
-  const { transport } = await createConnection(() => client, {
-    host: config.host,
-    port: config.port,
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-  })
+  const timeout = timeoutMs === undefined ? {} : { timeout: timeoutMs }
+  const { transport } =
+    config.unixPath === undefined
+      ? await createConnection(() => client, { host: config.host, port: config.port, ...timeout })
+      : await createUnixConnection(() => client, { path: config.unixPath, ...timeout })
   let timedOut: string | undefined
   const timer =
     timeoutMs === undefined

@@ -6,6 +6,7 @@ import {
   parsePort,
   parseSeconds,
   usageErrorFrom,
+  UsageError,
   type LogLevel,
 } from '@wirekit/app-support'
 
@@ -17,6 +18,8 @@ The PyMOTW asyncio echo server, on wirekit: echoes what each client sends, answe
 options:
   --host HOST                 host to listen on, every address it resolves to (default: localhost)
   --port PORT                 port to listen on, 0 for a free one (default: 10000)
+  --unix PATH                 listen on a Unix domain socket instead of TCP (@NAME: a Linux
+                              abstract name); a stale socket file there is replaced
   --log-level LEVEL           debug, info, warn or error (default: debug, as the seed)
   --max-connections N         close connections past N at once (default: no limit)
   --idle-timeout SECONDS      close connections with no data either way for that long
@@ -32,10 +35,30 @@ export interface ServerConfig {
   readonly version: boolean
   readonly host: string
   readonly port: number
+  /** The Unix socket path to listen on instead of host and port (an abstract name with `'\0'`). */
+  readonly unixPath: string | undefined
   readonly logLevel: LogLevel
   readonly maxConnections: number | undefined
   readonly idleTimeoutSeconds: number | undefined
   readonly shutdownTimeoutSeconds: number
+}
+
+/** `--unix PATH`, alone: `@NAME` stands for the abstract name `'\0NAME'` (as `ss` shows it). */
+function parseUnixPath(
+  value: string | undefined,
+  host: string | undefined,
+  port: string | undefined,
+): string | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  if (host !== undefined || port !== undefined) {
+    throw new UsageError('--unix cannot be combined with --host or --port')
+  }
+  if (value === '' || value === '@') {
+    throw new UsageError('--unix needs a socket path or @NAME')
+  }
+  return value.startsWith('@') ? `\0${value.slice(1)}` : value
 }
 
 /**
@@ -52,6 +75,7 @@ export function parseServerArgs(args: readonly string[]): ServerConfig {
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        unix: { type: 'string' },
         'log-level': { type: 'string' },
         'max-connections': { type: 'string' },
         'idle-timeout': { type: 'string' },
@@ -63,6 +87,7 @@ export function parseServerArgs(args: readonly string[]): ServerConfig {
   } catch (error) {
     throw usageErrorFrom(error, args)
   }
+  const unixPath = parseUnixPath(values.unix, values.host, values.port)
   const maxConnections = values['max-connections']
   const idleTimeout = values['idle-timeout']
   return {
@@ -70,6 +95,7 @@ export function parseServerArgs(args: readonly string[]): ServerConfig {
     version: values.version === true,
     host: parseHost('--host', values.host ?? 'localhost'),
     port: parsePort('--port', values.port ?? '10000', true),
+    unixPath,
     logLevel: parseLogLevel('--log-level', values['log-level'] ?? 'debug'),
     maxConnections:
       maxConnections === undefined ? undefined : parseCount('--max-connections', maxConnections),

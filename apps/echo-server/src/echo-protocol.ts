@@ -7,6 +7,26 @@ import { formatBytes, Logger, type LogSink } from '@wirekit/app-support'
  */
 const readBuffer = new Uint8Array(256 * 1024)
 
+/** How many connections a Unix-socket server of this process has accepted (see {@link loggerName}). */
+let unixConnections = 0
+
+/**
+ * The seed's logger name for a connection, `EchoServer_<address>_<port>`. A Unix socket's client
+ * has no name (its peername is `''`): the server's path stands for the address, and the
+ * connection's number for the port.
+ */
+function loggerName(transport: Transport): string {
+  const peer = transport.getExtraInfo('peername')
+  if (typeof peer === 'string') {
+    unixConnections += 1
+    const path = transport.getExtraInfo('sockname')
+    // An abstract name is shown as ss shows it, @NAME, as the command line takes it.
+    const shown = typeof path !== 'string' ? 'unknown' : path.replace(/^\0/, '@')
+    return `EchoServer_${shown}_${unixConnections}`
+  }
+  return `EchoServer_${peer?.address ?? 'unknown'}_${peer?.port ?? 0}`
+}
+
 /**
  * The seed's `EchoServer`: sends back what it receives, answers EOF with EOF, and logs each step.
  *
@@ -25,11 +45,7 @@ export class EchoServer extends BufferedProtocol {
 
   override connectionMade(transport: Transport): void {
     super.connectionMade(transport)
-    const peer = transport.getExtraInfo('peername')
-    this.#log = new Logger(
-      `EchoServer_${peer?.address ?? 'unknown'}_${peer?.port ?? 0}`,
-      this.#sink,
-    )
+    this.#log = new Logger(loggerName(transport), this.#sink)
     this.#log.debug('connection accepted')
   }
 

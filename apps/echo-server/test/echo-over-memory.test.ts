@@ -74,7 +74,8 @@ describe('the echo server, unchanged, over the memory transport', () => {
     expect(pair.client.protocol.received.toString()).toBe(SEED_MESSAGES.join(''))
     expect(pair.client.protocol.events).toEqual(['eofReceived', 'connectionLost'])
     expect(pair.client.protocol.lostError).toBeUndefined()
-    const port = pair.client.transport.getExtraInfo('sockname')?.port
+    const sockname = pair.client.transport.getExtraInfo('sockname')
+    const port = typeof sockname === 'object' ? sockname.port : undefined
     const name = `EchoServer_memory_${port}`
     expect(sink.lines).toEqual([
       `${name}: connection accepted`,

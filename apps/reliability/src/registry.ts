@@ -13,6 +13,8 @@ import { runIdleTimeout } from './scenarios/idle-timeout.ts'
 import { runPeerReset } from './scenarios/peer-reset.ts'
 import { runSigterm } from './scenarios/sigterm.ts'
 import { runSoak } from './scenarios/soak.ts'
+import { runUnixLivePath } from './scenarios/unix-live-path.ts'
+import { runUnixStaleSocket } from './scenarios/unix-stale-socket.ts'
 
 const MIB = 1024 * 1024
 
@@ -111,6 +113,18 @@ export const scenarios: readonly ScenarioSpec[] = [
     title: 'accept errors: 150 (full 1,000) peers against ulimit -n 64',
     inDefaultRun: true,
     run: (targets, { full }) => runDescriptorExhaustion(targets, { connects: full ? 1000 : 150 }),
+  },
+  {
+    id: '13a',
+    title: 'Unix socket: 20 (CI 3) servers killed with SIGKILL, each next one on the stale path',
+    inDefaultRun: true,
+    run: (targets, { full }) => runUnixStaleSocket(targets, { cycles: full ? 20 : 3 }),
+  },
+  {
+    id: '13b',
+    title: 'Unix socket: 50 (CI 5) second servers on a live path, 10 clients echoing through it',
+    inDefaultRun: true,
+    run: (targets, { full }) => runUnixLivePath(targets, { attempts: full ? 50 : 5 }),
   },
 ]
 

@@ -42,7 +42,7 @@ class Echo extends Protocol {
   }
   override connectionMade(transport: Transport): void {
     super.connectionMade(transport)
-    const peer: { address: string; port: number } | undefined = transport.getExtraInfo('peername')
+    const peer: { address: string; port: number } | string | undefined = transport.getExtraInfo('peername')
     void peer
   }
 }

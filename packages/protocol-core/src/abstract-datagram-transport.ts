@@ -9,6 +9,7 @@ import {
 import {
   datagramTransportSymbol,
   type DatagramAddress,
+  type DatagramExtraInfo,
   type DatagramTransport,
 } from './datagram-transport.ts'
 import type { ProtocolCallbackName } from './errors.ts'
@@ -17,7 +18,7 @@ import {
   type FlowControlListener,
   type WriteBufferLimits,
 } from './flow-control.ts'
-import type { ExtraInfo, TransportAddress } from './transport.ts'
+import type { TransportAddress } from './transport.ts'
 import { reportCallbackError } from './transport-rules.ts'
 
 /** What an {@link AbstractDatagramTransport} reports to, and starts with. */
@@ -59,7 +60,9 @@ export interface DatagramTransportHooks {
  * }
  * ```
  */
-export abstract class AbstractDatagramTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
+export abstract class AbstractDatagramTransport<
+  TExtraInfo extends DatagramExtraInfo = DatagramExtraInfo,
+>
   implements DatagramTransport<TExtraInfo>, FlowControlListener
 {
   readonly [datagramTransportSymbol] = true as const

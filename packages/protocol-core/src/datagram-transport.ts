@@ -1,6 +1,6 @@
 import type { DatagramProtocolCallbacks } from './datagram-protocol.ts'
 import type { WriteBufferLimits } from './flow-control.ts'
-import type { ExtraInfo } from './transport.ts'
+import type { ExtraInfo, TransportAddress } from './transport.ts'
 
 /** The brand every wirekit datagram transport carries, read by {@link isDatagramTransport}. */
 export const datagramTransportSymbol: unique symbol = Symbol.for('@wirekit/datagram-transport')
@@ -16,6 +16,14 @@ export interface DatagramAddress {
   readonly port: number
 }
 
+/** The keys a datagram transport's `getExtraInfo` knows: its addresses are always IP endpoints. */
+export interface DatagramExtraInfo extends ExtraInfo {
+  /** The connected peer's address (a connected endpoint only). */
+  peername: TransportAddress
+  /** The local address the endpoint is bound to. */
+  sockname: TransportAddress
+}
+
 /**
  * A datagram transport (asyncio's `DatagramTransport`), as a datagram protocol's
  * `connectionMade` receives it: each `sendto()` is one datagram, and each datagram received is
@@ -25,7 +33,7 @@ export interface DatagramAddress {
  * from it; `getExtraInfo('peername')` gives the peer. An unconnected one sends wherever each
  * `sendto()` says and receives from anyone.
  */
-export interface DatagramTransport<TExtraInfo extends ExtraInfo = ExtraInfo> {
+export interface DatagramTransport<TExtraInfo extends DatagramExtraInfo = DatagramExtraInfo> {
   /** The brand that {@link isDatagramTransport} checks. */
   readonly [datagramTransportSymbol]: true
   /**

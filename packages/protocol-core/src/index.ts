@@ -72,6 +72,7 @@ export {
   datagramTransportSymbol,
   isDatagramTransport,
   type DatagramAddress,
+  type DatagramExtraInfo,
   type DatagramTransport,
 } from './datagram-transport.ts'
 export { DatagramAddressError, type DatagramAddressErrorCode } from './datagram-errors.ts'

@@ -22,10 +22,13 @@ export interface TransportAddress {
  * it with their own keys (transport-tcp types `socket` as a `net.Socket`).
  */
 export interface ExtraInfo {
-  /** The remote address of the connection. */
-  peername: TransportAddress
-  /** The local address of the connection. */
-  sockname: TransportAddress
+  /**
+   * The remote address of the connection: an IP address and port, or for a Unix socket the path
+   * (`''` for an unnamed peer), as asyncio gives `AF_UNIX` addresses. Transports narrow it.
+   */
+  peername: TransportAddress | string
+  /** The local address of the connection (see `peername` for its forms). */
+  sockname: TransportAddress | string
   /** The underlying socket object, when there is one. */
   socket: unknown
 }

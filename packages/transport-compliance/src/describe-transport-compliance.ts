@@ -53,6 +53,6 @@ export function describeTransportCompliance(harness: TransportHarness): void {
     describeTransportErrors(tracker)
     describeReading(tracker)
     describeBufferedProtocol(tracker)
-    describeProtocolAndInfo(tracker)
+    describeProtocolAndInfo(tracker, harness.addressForm ?? 'ip')
   })
 }

@@ -85,6 +85,13 @@ export interface TransportHarness {
    */
   readonly notApplicable?: Readonly<Record<string, string>>
   /**
+   * The form `peername` and `sockname` take: `'ip'`, an address, family and port (the default),
+   * or `'path'`, a Unix socket's path string (`''` for an unnamed end), as asyncio gives
+   * `AF_UNIX` addresses.
+   * @default 'ip'
+   */
+  readonly addressForm?: 'ip' | 'path'
+  /**
    * Connects a new client protocol to a new server protocol. Resolves once both factories have
    * been called and both `connectionMade` callbacks have run (or thrown).
    */

@@ -23,7 +23,7 @@ export interface TCPConnection<TProtocol extends AnyProtocol = AnyProtocol> {
  * Node's public `onread` for client sockets wants its buffer before the transport exists: this
  * stands in until then, holding any early bytes (owned copies) for the transport.
  */
-class ReadForwarder implements UserBufferReader {
+export class ReadForwarder implements UserBufferReader {
   #reader: UserBufferReader | undefined
   readonly #early: Buffer[] = []
 
@@ -53,7 +53,11 @@ class ReadForwarder implements UserBufferReader {
   }
 }
 
-function connectSocket(
+/**
+ * Resolves once `socket` is connected; rejects with its error, with `ETIMEDOUT` after `timeout`
+ * ms, or with the signal's reason when it aborts (destroying the socket in those two cases).
+ */
+export function connectSocket(
   socket: Socket,
   timeout: number | undefined,
   signal: AbortSignal | undefined,

@@ -1,20 +1,15 @@
 import type { AnyProtocol, ProtocolFactory } from '@wirekit/protocol-core'
-import { descriptorLimit } from './descriptor-limit.ts'
 import { listenOnAll, resolveListenAddresses } from './listen.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
 import { resolveProxyOptions } from './proxy-options.ts'
 import { resolveSocketOptions } from './socket-options.ts'
-import { TLSAcceptor } from './tls-acceptor.ts'
+import { DEFAULT_BACKLOG, startServer } from './start-server.ts'
 import { resolveTLSServerOptions } from './tls-options.ts'
-import { TCPServerImpl, type TCPServer } from './tcp-server.ts'
-import { detectReadPath, readPathWarning } from './user-buffer-reads.ts'
+import type { TCPServer } from './tcp-server.ts'
 import { checkCount, checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
 export type { TCPServer } from './tcp-server.ts'
-
-/** Node's default listen backlog. */
-const DEFAULT_BACKLOG = 511
 
 /**
  * Starts a TCP server that makes a protocol with `protocolFactory` for each connection (asyncio's
@@ -60,53 +55,27 @@ export async function createServer<TProtocol extends AnyProtocol>(
   signal?.throwIfAborted()
 
   const hostLabel = hosts.join(', ')
-  const readPath = await detectReadPath()
-  const userBufferReads = readPath.kind === 'user-buffers' ? readPath.symbols : undefined
-  const server = new TCPServerImpl(protocolFactory, {
+  return startServer(protocolFactory, {
     socketOptions,
     maxConnections,
     idleTimeout,
-    userBufferReads,
-    descriptors: descriptorLimit(),
-    tls:
-      tls === undefined
-        ? undefined
-        : { acceptor: new TLSAcceptor(tls), shutdownTimeout: tls.shutdownTimeout },
+    signal,
+    tls,
     proxy,
-  })
-  try {
-    const addresses = await resolveListenAddresses(hosts)
-    signal?.throwIfAborted()
-    server.attach(
-      await listenOnAll(addresses, {
-        pauseOnConnect: userBufferReads !== undefined || tls !== undefined || proxy !== undefined,
-        port,
-        backlog,
-        socketOptions,
-        onConnection: server.onConnection,
-        onListenerError: server.onListenerError,
-      }),
-    )
-  } catch (error) {
-    server.close()
-    throw signal?.aborted === true
-      ? signal.reason
-      : toNetworkError('listen', hostLabel, port, error)
-  }
-  if (signal?.aborted === true) {
-    server.close()
-    throw signal.reason
-  }
-  const warning = readPathWarning(readPath)
-  if (warning !== undefined) {
-    socketOptions.onWarning(warning)
-  }
-  signal?.addEventListener(
-    'abort',
-    () => {
-      server.close()
+    listen: async (server, pauseOnConnect) => {
+      const addresses = await resolveListenAddresses(hosts)
+      signal?.throwIfAborted()
+      server.attach(
+        await listenOnAll(addresses, {
+          pauseOnConnect,
+          port,
+          backlog,
+          socketOptions,
+          onConnection: server.onConnection,
+          onListenerError: server.onListenerError,
+        }),
+      )
     },
-    { once: true },
-  )
-  return server
+    toError: (error) => toNetworkError('listen', hostLabel, port, error),
+  })
 }

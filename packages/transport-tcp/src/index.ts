@@ -1,6 +1,7 @@
 /**
- * A wirekit transport over `node:net`: asyncio's `create_server` and `create_connection` with
- * asyncio's transport semantics (water marks, half-close, no unhandled `'error'`, callbacks that
+ * A wirekit transport over `node:net`: asyncio's `create_server` and `create_connection`, and
+ * for Unix domain sockets `create_unix_server` and `create_unix_connection`, with asyncio's
+ * transport semantics (water marks, half-close, no unhandled `'error'`, callbacks that
  * throw reported and contained).
  *
  * @example
@@ -38,3 +39,12 @@ export type {
   TCPServerOptions,
   TCPSocketOptions,
 } from './options.ts'
+export { createUnixServer, type UnixServer } from './create-unix-server.ts'
+export { createUnixConnection, type UnixConnection } from './create-unix-connection.ts'
+export type {
+  UnixConnectionOptions,
+  UnixExtraInfo,
+  UnixServerOptions,
+  UnixSocketOptions,
+} from './unix-options.ts'
+export { UnixSocketError } from './unix-socket-error.ts'

@@ -2,6 +2,7 @@ import { NetworkError, type NetworkOperation } from '@wirekit/protocol-core'
 
 const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
+  EAGAIN: "the server's queue of pending connections is full",
   EADDRINUSE: 'address already in use',
   EADDRNOTAVAIL: 'address not available',
   EAI_AGAIN: 'temporary failure in name resolution',
@@ -9,6 +10,8 @@ const REASONS: Readonly<Record<string, string>> = {
   ECONNRESET: 'connection reset by peer',
   EHOSTUNREACH: 'host unreachable',
   EMFILE: 'too many open files',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a component of the path is not a directory',
   ENETUNREACH: 'network unreachable',
   ENOTFOUND: 'host not found',
   ETIMEDOUT: 'timed out',
@@ -26,6 +29,18 @@ function codeOf(error: unknown): string | undefined {
   return Array.isArray(errors) ? codeOf(errors[0]) : undefined
 }
 
+/** A system error's `code` and a plain reason for messages. */
+export function describeSystemError(error: unknown): {
+  code: string | undefined
+  reason: string
+} {
+  const code = codeOf(error)
+  const reason =
+    (code === undefined ? undefined : REASONS[code]) ??
+    (error instanceof Error && error.message !== '' ? error.message : 'failed')
+  return { code, reason }
+}
+
 /** Wraps a system error from connecting or listening in a {@link NetworkError} with a plain reason. */
 export function toNetworkError(
   operation: NetworkOperation,
@@ -36,9 +51,6 @@ export function toNetworkError(
   if (error instanceof NetworkError) {
     return error
   }
-  const code = codeOf(error)
-  const reason =
-    (code === undefined ? undefined : REASONS[code]) ??
-    (error instanceof Error && error.message !== '' ? error.message : 'failed')
+  const { code, reason } = describeSystemError(error)
   return new NetworkError(operation, host, port, code, reason, { cause: error })
 }

@@ -9,6 +9,10 @@ import type { TLSConnectionOptions, TLSExtraInfo, TLSServerOptions } from './tls
  * `tls.TLSSocket` over TLS). The TLS keys are `undefined` on a plaintext connection, as in asyncio.
  */
 export interface TCPExtraInfo extends ExtraInfo, TLSExtraInfo {
+  /** The remote address and port (the client's, behind a balancer that sends a PROXY header). */
+  peername: TransportAddress
+  /** The local address and port. */
+  sockname: TransportAddress
   /** The connection's socket. Reading from or writing to it directly breaks the transport. */
   socket: Socket
   /** The PROXY header the connection started with (servers with `proxyProtocol`). */

@@ -68,6 +68,19 @@ export interface TCPServerSettings {
   readonly tls: ServerTLS | undefined
   /** Set when connections start with a PROXY header. */
   readonly proxy: ResolvedProxyOptions | undefined
+  /** What kind of socket an accepted one is (addresses, reset probe); TCP when not given. */
+  readonly kind?: ((socket: Socket) => SocketKind) | undefined
+}
+
+/**
+ * Where a server listens when that is not on IP addresses (a Unix socket path): what
+ * `addresses()` reports, and what to undo when the server stops listening.
+ */
+export interface ListenEndpoint {
+  /** The addresses {@link TCPServerImpl.addresses} gives while the server listens. */
+  addresses(): TransportAddress[]
+  /** Called once as the server stops listening, before its listening sockets close. */
+  release(): void
 }
 
 /** How often, at most, refused connections and accept errors are reported. */
@@ -86,6 +99,7 @@ export class TCPServerImpl implements TCPServer {
   readonly #acceptErrors: RateLimitedReporter
   readonly #backOff: DescriptorBackOff | undefined
   #listeners: NetServer[] = []
+  #endpoint: ListenEndpoint | undefined
   #serving = true
   #refusedCount = 0
   #handshakeFailureCount = 0
@@ -124,9 +138,10 @@ export class TCPServerImpl implements TCPServer {
         : new DescriptorBackOff(settings.descriptors, onWarning)
   }
 
-  /** Takes the listening sockets, once they all listen. */
-  attach(listeners: NetServer[]): void {
+  /** Takes the listening sockets, once they all listen, and the endpoint they stand for if any. */
+  attach(listeners: NetServer[], endpoint?: ListenEndpoint): void {
     this.#listeners = listeners
+    this.#endpoint = endpoint
   }
 
   get connectionCount(): number {
@@ -146,6 +161,9 @@ export class TCPServerImpl implements TCPServer {
   }
 
   addresses(): TransportAddress[] {
+    if (this.#endpoint !== undefined) {
+      return this.#endpoint.addresses()
+    }
     const addresses: TransportAddress[] = []
     for (const listener of this.#listeners) {
       const address = listener.address()
@@ -165,6 +183,8 @@ export class TCPServerImpl implements TCPServer {
       return
     }
     this.#serving = false
+    this.#endpoint?.release()
+    this.#endpoint = undefined
     for (const listener of this.#listeners) {
       listener.close()
     }
@@ -213,7 +233,8 @@ export class TCPServerImpl implements TCPServer {
   readonly onConnection = (socket: Socket): void => {
     const open = this.#transports.size + this.#pending.size
     if (!this.#serving || open >= this.#settings.maxConnections) {
-      const peer = socket.remoteAddress ?? 'an unknown address'
+      const peer =
+        this.#settings.kind?.(socket).peer ?? socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
       this.#refusedCount += 1
       this.#refusals.report(
@@ -228,7 +249,7 @@ export class TCPServerImpl implements TCPServer {
       this.#refusedCount += 1
       return
     }
-    const connection = tcpKind(socket)
+    const connection = (this.#settings.kind ?? tcpKind)(socket)
     const proxy = this.#settings.proxy
     if (proxy === undefined) {
       this.#secure(socket, connection, 'install', undefined)

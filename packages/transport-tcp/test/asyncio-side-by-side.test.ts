@@ -37,7 +37,6 @@ import { startWirekit } from './side-by-side/wirekit-side.ts'
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
 
-const eventReads = process.env.WIREKIT_TCP_READS === 'events'
 /**
  * A scenario's bound: two servers, a Python start-up and up to 64 MiB through loopback, with every
  * wait bounded by WAIT_GUARD_MS (on a starved machine an asyncio run alone has taken 15 s).

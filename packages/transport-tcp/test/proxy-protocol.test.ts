@@ -20,7 +20,8 @@ class Greeter extends Recorder {
   override connectionMade(transport: Transport): void {
     super.connectionMade(transport)
     const peer = transport.getExtraInfo('peername')
-    transport.write(Buffer.from(`hello ${peer?.address ?? '?'} ${String(peer?.port)}\n`))
+    const shown = typeof peer === 'string' ? peer : `${peer?.address ?? '?'} ${String(peer?.port)}`
+    transport.write(Buffer.from(`hello ${shown}\n`))
   }
   override dataReceived(data: Uint8Array): void {
     super.dataReceived(data)

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:dgram'
-import type { DatagramAddress, ExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
+import type { DatagramAddress, DatagramExtraInfo, WriteBufferLimits } from '@wirekit/protocol-core'
 
 /** The extra information a UDP transport gives: `socket` is the `dgram.Socket` itself. */
-export interface UDPExtraInfo extends ExtraInfo {
+export interface UDPExtraInfo extends DatagramExtraInfo {
   /** The endpoint's socket. Sending, receiving or closing through it directly breaks the transport. */
   socket: Socket
 }

@@ -15,8 +15,11 @@ class ScenarioError extends Error {
   override name = 'ScenarioError'
 }
 
-function addressOf(address: TransportAddress | undefined): Address | null {
-  return address === undefined ? null : { host: address.address, port: address.port }
+function addressOf(address: TransportAddress | string | undefined): Address | null {
+  // The scenarios run over TCP: a Unix path never comes here.
+  return address === undefined || typeof address === 'string'
+    ? null
+    : { host: address.address, port: address.port }
 }
 
 function errorInfo(error: unknown): ErrorInfo | undefined {
