@@ -42,4 +42,3 @@
  */
 
 export { StreamTransport, type StreamTransportOptions } from './stream-transport.ts'
-export { emitWarning, printError } from './default-handlers.ts'

@@ -95,6 +95,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /** `finish()` was asked for inside a callback: it runs once the callback has returned. */
   #finishDue = false
   #drainScheduled = false
+  #drainRequested = false
   /** Why the connection ended, for `connectionLost`: the first I/O or callback error. */
   #error: Error | undefined
   /** Received chunks (owned) waiting for `resumeReading()`, oldest first. */
@@ -332,6 +333,30 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /** The error the connection is ending with, once one was recorded or it failed. */
   protected get recordedError(): Error | undefined {
     return this.#error
+  }
+
+  /**
+   * Tells the protocol that the server that accepted the connection is draining (its optional
+   * `drainRequested`), once; the callback-error policy applies. Nothing happens once closing.
+   */
+  requestDrain(): void {
+    if (this.#closing || this.#drainRequested) {
+      return
+    }
+    this.#drainRequested = true
+    this.#depth += 1
+    try {
+      this.#protocol.drainRequested?.()
+    } catch (error) {
+      this.#callbackFailed('drainRequested', error)
+    } finally {
+      this.#leaveCallback()
+    }
+  }
+
+  /** `true` between a `pauseWriting` and the next `resumeWriting`. */
+  isWritingPaused(): boolean {
+    return this.#flow.paused
   }
 
   // --- BaseTransport ---

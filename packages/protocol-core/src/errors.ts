@@ -26,6 +26,7 @@ export type ProtocolCallbackName =
   | 'resumeWriting'
   | 'getBuffer'
   | 'bufferUpdated'
+  | 'drainRequested'
   | 'datagramReceived'
   | 'errorReceived'
 
@@ -106,5 +107,23 @@ export class IdleTimeoutError extends Error {
     super(`no data in either direction for ${timeout} ms`)
     this.name = 'IdleTimeoutError'
     this.timeout = timeout
+  }
+}
+
+/**
+ * An option this runtime cannot honour, such as `reusePort` before Node.js 22.12: refused rather
+ * than ignored, as asyncio refuses `reuse_port` where the platform lacks it.
+ */
+export class UnsupportedOptionError extends Error {
+  static override readonly name = 'UnsupportedOptionError'
+  /** A stable code to test against, in Node's style. */
+  readonly code = 'ERR_UNSUPPORTED_OPTION'
+  /** The option refused. */
+  readonly option: string
+
+  constructor(option: string, reason: string) {
+    super(`option ${option} is not supported: ${reason}`)
+    this.name = 'UnsupportedOptionError'
+    this.option = option
   }
 }

@@ -52,6 +52,7 @@ export {
   IdleTimeoutError,
   NetworkError,
   ProtocolCallbackError,
+  UnsupportedOptionError,
   WriteAfterEofError,
   type NetworkOperation,
   type ProtocolCallbackName,
@@ -87,10 +88,12 @@ export {
   AbstractDatagramTransport,
   type DatagramTransportHooks,
 } from './abstract-datagram-transport.ts'
+export { emitWarning, printError } from './default-handlers.ts'
 export {
   checkProtocolBuffer,
   checkWriteData,
   DROPPED_WRITES_BEFORE_WARNING,
   droppedWritesWarning,
   reportCallbackError,
+  reusePortSupported,
 } from './transport-rules.ts'

@@ -39,6 +39,12 @@ export interface BaseProtocolCallbacks {
   pauseWriting?(): void
   /** Called once the write buffer has drained to the low-water mark or below, after a pause. */
   resumeWriting?(): void
+  /**
+   * Called once when the server that accepted this connection starts draining (a rolling
+   * deploy): finish what is under way and close; the server closes the connection itself at its
+   * deadline. Optional: a protocol without it is closed at the deadline like any other.
+   */
+  drainRequested?(): void
 }
 
 /**

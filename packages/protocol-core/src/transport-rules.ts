@@ -96,3 +96,27 @@ export function droppedWritesWarning(
     `${peer === undefined ? '' : ` with ${peer}`} was closed; the data is dropped`
   )
 }
+
+/** The Node.js version running, where there is one (this package imports nothing from Node). */
+function runtimeNodeVersion(): string | undefined {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node
+}
+
+/**
+ * `true` on the Node.js lines whose `net` and `dgram` take `reusePort` (`SO_REUSEPORT`): 22.12 and
+ * 23.1 onwards. Before them Node ignores the option silently, and a second bind fails with
+ * `EADDRINUSE`: transports refuse it instead, with an {@link UnsupportedOptionError}.
+ * @param version - The Node.js version to judge (default: the one running).
+ * @example
+ * ```ts
+ * reusePortSupported('20.19.0') // false
+ * reusePortSupported('22.12.0') // true
+ * ```
+ */
+export function reusePortSupported(version: string | undefined = runtimeNodeVersion()): boolean {
+  if (version === undefined) {
+    return false
+  }
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)
+}

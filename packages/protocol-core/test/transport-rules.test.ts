@@ -5,6 +5,7 @@ import {
   droppedWritesWarning,
   ProtocolCallbackError,
   reportCallbackError,
+  reusePortSupported,
   type ProtocolCallbackName,
 } from '../src/index.ts'
 
@@ -93,5 +94,17 @@ describe('droppedWritesWarning', () => {
     expect(droppedWritesWarning(5, undefined)).toBe(
       'write() called 5 times after the connection was closed; the data is dropped',
     )
+  })
+})
+
+describe('reusePortSupported', () => {
+  it('knows which Node.js lines have reusePort (22.12 and 23.1 onwards)', () => {
+    expect(reusePortSupported('20.20.0')).toBe(false)
+    expect(reusePortSupported('22.11.0')).toBe(false)
+    expect(reusePortSupported('22.12.0')).toBe(true)
+    expect(reusePortSupported('23.0.0')).toBe(false)
+    expect(reusePortSupported('23.1.0')).toBe(true)
+    expect(reusePortSupported('24.0.0')).toBe(true)
+    expect(reusePortSupported(undefined)).toBe(false)
   })
 })

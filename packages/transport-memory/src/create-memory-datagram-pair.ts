@@ -3,7 +3,7 @@ import type {
   DatagramProtocolFactory,
   DatagramTransport,
 } from '@wirekit/protocol-core'
-import { emitWarning, printError } from '@wirekit/connection-core'
+import { emitWarning, printError } from '@wirekit/protocol-core'
 import type { MemoryDatagramEndOptions, MemoryDatagramPairOptions } from './datagram-options.ts'
 import { MemoryDatagramLink, type MemoryDatagramStats } from './memory-datagram-link.ts'
 import { MemoryDatagramTransport } from './memory-datagram-transport.ts'

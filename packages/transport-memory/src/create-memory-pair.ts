@@ -1,5 +1,5 @@
 import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-core'
-import { emitWarning, printError } from '@wirekit/connection-core'
+import { emitWarning, printError } from '@wirekit/protocol-core'
 import { MemoryLink } from './memory-link.ts'
 import { MemoryTransport, type MemoryTransportHooks } from './memory-transport.ts'
 import type { MemoryEndOptions, MemoryPairOptions } from './options.ts'

@@ -1,4 +1,9 @@
-import type { AnyProtocol, ProtocolFactory } from '@wirekit/protocol-core'
+import {
+  reusePortSupported,
+  UnsupportedOptionError,
+  type AnyProtocol,
+  type ProtocolFactory,
+} from '@wirekit/protocol-core'
 import { listenOnAll, resolveListenAddresses } from './listen.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPServerOptions } from './options.ts'
@@ -10,6 +15,28 @@ import type { TCPServer } from './tcp-server.ts'
 import { checkCount, checkDuration, checkHost, checkPort, checkSignal } from './validate-options.ts'
 
 export type { TCPServer } from './tcp-server.ts'
+
+/** Checks the `reusePort` option against what this Node can do. */
+function resolveReusePort(value: unknown): boolean {
+  if (value === undefined || value === false) {
+    return false
+  }
+  if (value !== true && value !== 'if-supported') {
+    throw new TypeError(
+      `option reusePort must be a boolean or 'if-supported', got ${typeof value}`,
+    )
+  }
+  if (reusePortSupported()) {
+    return true
+  }
+  if (value === 'if-supported') {
+    return false
+  }
+  throw new UnsupportedOptionError(
+    'reusePort',
+    `node:net has it from Node.js 22.12 (and 23.1) on, this is ${process.versions.node}`,
+  )
+}
 
 /**
  * Starts a TCP server that makes a protocol with `protocolFactory` for each connection (asyncio's
@@ -48,6 +75,7 @@ export async function createServer<TProtocol extends AnyProtocol>(
   const maxConnections = checkCount('maxConnections', options.maxConnections, true) ?? Infinity
   const idleTimeout = checkDuration('idleTimeout', options.idleTimeout)
   const signal = checkSignal('signal', options.signal)
+  const reusePort = resolveReusePort(options.reusePort)
   const socketOptions = resolveSocketOptions(options)
   const tls = options.tls === undefined ? undefined : resolveTLSServerOptions(options.tls)
   const proxy =
@@ -70,6 +98,7 @@ export async function createServer<TProtocol extends AnyProtocol>(
           pauseOnConnect,
           port,
           backlog,
+          reusePort,
           socketOptions,
           onConnection: server.onConnection,
           onListenerError: server.onListenerError,

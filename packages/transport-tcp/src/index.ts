@@ -23,6 +23,9 @@
  */
 
 export { createServer, type TCPServer } from './create-server.ts'
+export type { DrainOptions, DrainResult } from './drain.ts'
+export type { ServerStats } from './server-stats.ts'
+export { diagnosticsChannels } from './diagnostics.ts'
 export { createConnection, type TCPConnection } from './create-connection.ts'
 export { startTls, type StartTLSOptions } from './start-tls.ts'
 export { TLSHandshakeError } from './tls-errors.ts'

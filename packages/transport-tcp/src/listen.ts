@@ -32,6 +32,8 @@ export interface ListenSettings {
   readonly port: number
   readonly backlog: number
   readonly socketOptions: ResolvedSocketOptions
+  /** Several sockets (processes) may listen on the same port: the kernel spreads connections. */
+  readonly reusePort: boolean
   readonly onConnection: (socket: Socket) => void
   readonly onListenerError: (error: Error) => void
 }
@@ -40,13 +42,20 @@ function listenOne(
   listener: NetServer,
   address: ListenAddress,
   port: number,
-  backlog: number,
+  settings: ListenSettings,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     listener.once('error', reject)
     // IPv6 sockets are IPv6-only, as in asyncio, so that '::1' and '127.0.0.1' can share a port.
     listener.listen(
-      { host: address.address, port, backlog, ipv6Only: address.family === 6 },
+      {
+        host: address.address,
+        port,
+        backlog: settings.backlog,
+        ipv6Only: address.family === 6,
+        // Node's types know reusePort from 22.12 on; it is only set where Node has it.
+        ...(settings.reusePort ? ({ reusePort: true } as object) : {}),
+      },
       () => {
         listener.off('error', reject)
         resolve()
@@ -80,7 +89,7 @@ export async function listenOnAll(
           settings.onConnection,
         )
         listeners.push(listener)
-        await listenOne(listener, address, port, settings.backlog)
+        await listenOne(listener, address, port, settings)
         listener.on('error', settings.onListenerError)
         const bound = listener.address()
         if (bound != null && typeof bound === 'object') {

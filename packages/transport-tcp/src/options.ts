@@ -91,6 +91,15 @@ export interface TCPServerOptions extends TCPSocketOptions {
   /** Closes the server (stops listening) when aborted. */
   signal?: AbortSignal
   /**
+   * Lets several processes listen on the same port (`SO_REUSEPORT`): the kernel spreads the
+   * connections among them. Node has it from 22.12 (and 23.1) on; `true` on an older Node is
+   * refused with an `UnsupportedOptionError` rather than ignored (a second server would then fail
+   * with `EADDRINUSE`), and `'if-supported'` listens without it there.
+   * @default false
+   * @see {@link https://nodejs.org/api/net.html#serverlistenoptions-callback | server.listen()}
+   */
+  reusePort?: boolean | 'if-supported'
+  /**
    * The most connections open at once. A connection past it is closed at once, before any
    * protocol is made for it; closing one frees a slot.
    * @default Infinity

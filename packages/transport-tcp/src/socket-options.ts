@@ -1,5 +1,5 @@
 import { resolveWriteBufferLimits, type WriteBufferLimits } from '@wirekit/protocol-core'
-import { emitWarning, printError } from '@wirekit/connection-core'
+import { emitWarning, printError } from '@wirekit/protocol-core'
 import type { TCPSocketOptions } from './options.ts'
 import { checkBoolean, checkDuration, checkFunction } from './validate-options.ts'
 

@@ -7,6 +7,12 @@ import {
   type TransportAddress,
   type WriteBufferLimits,
 } from '@wirekit/protocol-core'
+import {
+  publishBackpressure,
+  publishConnectionClosed,
+  publishConnectionOpened,
+  type DiagnosedServer,
+} from './diagnostics.ts'
 import type { TCPExtraInfo } from './options.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
 import { pendingConnectionError } from './reset-probe.ts'
@@ -24,11 +30,15 @@ import { unsentBytes } from './unsent-bytes.ts'
 export interface TransportHooks {
   readonly onError: (error: Error) => void
   readonly onWarning: (message: string) => void
-  readonly onLost?: ((transport: SocketTransport<ExtraInfo>) => void) | undefined
+  /** The transport is over; `handedOver` when the connection goes on in another (STARTTLS). */
+  readonly onLost?:
+    ((transport: SocketTransport<ExtraInfo>, handedOver: boolean) => void) | undefined
   /** The connection goes on in a new transport (after STARTTLS). */
   readonly onUpgraded?: ((transport: SocketTransport<ExtraInfo>) => void) | undefined
   /** `true` for a connection a server accepted: it takes the server side of an upgrade. */
   readonly serverSide?: boolean | undefined
+  /** The server that accepted the connection, for diagnostics messages. */
+  readonly server?: DiagnosedServer | undefined
   readonly writeBufferLimits?: Partial<WriteBufferLimits> | undefined
   readonly idleTimeout?: number | undefined
   /** Milliseconds to wait for the peer's EOF after a flushed `close()` (0: close at once). */
@@ -117,6 +127,8 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   #lingerTimer: NodeJS.Timeout | undefined
   /** Set while a close() flushes under a time limit (see {@link SocketKind.closeTimeout}). */
   #closeTimer: NodeJS.Timeout | undefined
+  /** The connection went on in another transport (STARTTLS). */
+  #handedOver = false
 
   constructor(
     socket: Socket,
@@ -200,8 +212,36 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
     }
   }
 
+  override start(): void {
+    super.start()
+    publishConnectionOpened(this, this.#hooks.server)
+  }
+
   protected override onFinished(): void {
-    this.#hooks.onLost?.(this)
+    if (!this.#handedOver) {
+      publishConnectionClosed(this, this.#hooks.server, this.recordedError)
+    }
+    this.#hooks.onLost?.(this, this.#handedOver)
+  }
+
+  override onPauseWriting(): void {
+    super.onPauseWriting()
+    publishBackpressure(this, true)
+  }
+
+  override onResumeWriting(): void {
+    super.onResumeWriting()
+    publishBackpressure(this, false)
+  }
+
+  /** Bytes received on the socket so far. */
+  get bytesReceived(): number {
+    return this.#socket.bytesRead
+  }
+
+  /** Bytes sent on the socket so far. */
+  get bytesSent(): number {
+    return this.#socket.bytesWritten
   }
 
   /** Bytes read before the transport existed (after a PROXY header): delivered first. */
@@ -244,6 +284,7 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
   /** The connection goes on in another transport: this one is over, without `connectionLost`. */
   endHandOver(next: SocketTransport<ExtraInfo>): void {
     this.#hooks.onUpgraded?.(next)
+    this.#handedOver = true
     this.handedOver()
   }
 

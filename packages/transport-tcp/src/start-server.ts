@@ -4,6 +4,7 @@ import { descriptorLimit } from './descriptor-limit.ts'
 import type { ResolvedProxyOptions } from './proxy-options.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
 import type { SocketKind } from './socket-transport.ts'
+import { publishServerListening } from './diagnostics.ts'
 import { TCPServerImpl } from './tcp-server.ts'
 import { TLSAcceptor } from './tls-acceptor.ts'
 import type { ResolvedTLSServerOptions } from './tls-options.ts'
@@ -73,6 +74,7 @@ export async function startServer(
     server.close()
     throw signal.reason
   }
+  publishServerListening(server)
   const warning = readPathWarning(readPath)
   if (warning !== undefined) {
     socketOptions.onWarning(warning)

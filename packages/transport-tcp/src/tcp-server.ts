@@ -6,25 +6,26 @@ import type {
   Server,
   TransportAddress,
 } from '@wirekit/protocol-core'
+import {
+  ConnectionSetUp,
+  type Reads,
+  type ServerTLS,
+  type SetUpOutcome,
+} from './connection-set-up.ts'
 import { DescriptorBackOff } from './descriptor-back-off.ts'
 import type { DescriptorLimit } from './descriptor-limit.ts'
-import { RateLimitedReporter } from './rate-limited-reporter.ts'
-import type { ResolvedSocketOptions } from './socket-options.ts'
-import {
-  SocketTransport,
-  tcpKind,
-  type SocketKind,
-  type TransportHooks,
-} from './socket-transport.ts'
-import { proxiedKind } from './proxied-kind.ts'
-import { ProxyHeaderReader } from './proxy-header-reader.ts'
+import { publishConnectionFailed, publishServerClosed } from './diagnostics.ts'
+import { ServerDrain, type DrainOptions, type DrainResult } from './drain.ts'
 import type { ResolvedProxyOptions } from './proxy-options.ts'
-import type { TLSAcceptor } from './tls-acceptor.ts'
-import { TLSHandshakeError } from './tls-errors.ts'
-import { tlsKind } from './tls-kind.ts'
+import { RateLimitedReporter } from './rate-limited-reporter.ts'
+import { ServerCounters, type ServerStats } from './server-stats.ts'
+import type { ResolvedSocketOptions } from './socket-options.ts'
+import { SocketTransport, type SocketKind, type TransportHooks } from './socket-transport.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
-/** A listening TCP server: protocol-core's `Server` plus its counters. */
+export type { ServerTLS } from './connection-set-up.ts'
+
+/** A listening TCP (or Unix-socket) server: protocol-core's `Server`, draining, and its counters. */
 export interface TCPServer extends Server {
   /** The number of connections open now. */
   readonly connectionCount: number
@@ -44,15 +45,25 @@ export interface TCPServer extends Server {
    * like failed handshakes.
    */
   readonly proxyHeaderFailureCount: number
-}
-
-/** How a connection's socket reads: see `TCPServerImpl.#open`. */
-type Reads = 'install' | 'events' | ProxyHeaderReader
-
-/** The TLS side of a server. */
-export interface ServerTLS {
-  readonly acceptor: TLSAcceptor
-  readonly shutdownTimeout: number
+  /** What the server has seen and holds now, in one snapshot. */
+  stats(): ServerStats
+  /**
+   * Drains the server for a rolling deploy: stops listening, tells every protocol
+   * (`drainRequested`), waits for the connections to end until `deadline`, then closes them,
+   * and aborts those still there `closeTimeout` later. Connections accepted before the call and
+   * still setting up (PROXY header, TLS handshake) are told too once ready. A second call returns
+   * the first one's promise.
+   * @returns How many connections ended by themselves, were closed, were aborted.
+   * @throws TypeError or RangeError (rejected) for an invalid option.
+   * @example
+   * ```ts
+   * process.once('SIGTERM', async () => {
+   *   const { ended, closed, aborted } = await server.drain({ deadline: 10_000 })
+   *   console.log(`drained: ${ended} ended, ${closed} closed, ${aborted} aborted`)
+   * })
+   * ```
+   */
+  drain(options?: DrainOptions): Promise<DrainResult>
 }
 
 /** What a server needs besides its listening sockets. */
@@ -87,7 +98,7 @@ export interface ListenEndpoint {
 const REPORT_INTERVAL_MS = 1000
 
 /** How often, at most, failed TLS handshakes and PROXY headers are reported: scanners make many. */
-const HANDSHAKE_REPORT_INTERVAL_MS = 10_000
+const SET_UP_REPORT_INTERVAL_MS = 10_000
 
 /** The server behind {@link createServer}: it owns the listening sockets and every transport. */
 export class TCPServerImpl implements TCPServer {
@@ -95,22 +106,16 @@ export class TCPServerImpl implements TCPServer {
   readonly #settings: TCPServerSettings
   readonly #hooks: TransportHooks
   readonly #transports = new Set<SocketTransport<ExtraInfo>>()
+  readonly #setUp: ConnectionSetUp
+  readonly #counters = new ServerCounters()
   readonly #refusals: RateLimitedReporter
   readonly #acceptErrors: RateLimitedReporter
+  readonly #setUpFailures: Record<'tls' | 'proxy', RateLimitedReporter>
   readonly #backOff: DescriptorBackOff | undefined
   #listeners: NetServer[] = []
   #endpoint: ListenEndpoint | undefined
   #serving = true
-  #refusedCount = 0
-  #handshakeFailureCount = 0
-  /**
-   * Accepted sockets whose protocol does not exist yet (PROXY header or TLS handshake under way):
-   * they count as open connections.
-   */
-  readonly #pending = new Set<Socket>()
-  #proxyHeaderFailureCount = 0
-  readonly #proxyHeaderFailures: RateLimitedReporter
-  readonly #handshakeFailures: RateLimitedReporter
+  #drain: ServerDrain | undefined
   #whenClosed: Promise<void> | undefined
   #resolveClosed: (() => void) | undefined
 
@@ -127,15 +132,19 @@ export class TCPServerImpl implements TCPServer {
       onLost: this.#onTransportLost,
       onUpgraded: this.#onTransportUpgraded,
       serverSide: true,
+      server: this,
     }
     this.#refusals = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
     this.#acceptErrors = new RateLimitedReporter(REPORT_INTERVAL_MS, onWarning)
-    this.#handshakeFailures = new RateLimitedReporter(HANDSHAKE_REPORT_INTERVAL_MS, onWarning)
-    this.#proxyHeaderFailures = new RateLimitedReporter(HANDSHAKE_REPORT_INTERVAL_MS, onWarning)
+    this.#setUpFailures = {
+      tls: new RateLimitedReporter(SET_UP_REPORT_INTERVAL_MS, onWarning),
+      proxy: new RateLimitedReporter(SET_UP_REPORT_INTERVAL_MS, onWarning),
+    }
     this.#backOff =
       settings.descriptors === undefined
         ? undefined
         : new DescriptorBackOff(settings.descriptors, onWarning)
+    this.#setUp = new ConnectionSetUp(settings, this.#setUpOutcome)
   }
 
   /** Takes the listening sockets, once they all listen, and the endpoint they stand for if any. */
@@ -149,15 +158,19 @@ export class TCPServerImpl implements TCPServer {
   }
 
   get refusedCount(): number {
-    return this.#refusedCount
+    return this.#counters.refused
   }
 
   get handshakeFailureCount(): number {
-    return this.#handshakeFailureCount
+    return this.#counters.handshakeFailures
   }
 
   get proxyHeaderFailureCount(): number {
-    return this.#proxyHeaderFailureCount
+    return this.#counters.proxyHeaderFailures
+  }
+
+  stats(): ServerStats {
+    return this.#counters.snapshot(this.#transports, this.#setUp.size)
   }
 
   addresses(): TransportAddress[] {
@@ -182,6 +195,7 @@ export class TCPServerImpl implements TCPServer {
     if (!this.#serving) {
       return
     }
+    const addresses = this.addresses()
     this.#serving = false
     this.#endpoint?.release()
     this.#endpoint = undefined
@@ -189,6 +203,7 @@ export class TCPServerImpl implements TCPServer {
       listener.close()
     }
     this.#listeners = []
+    publishServerClosed(this, addresses)
     this.#settleIfClosed()
   }
 
@@ -196,19 +211,15 @@ export class TCPServerImpl implements TCPServer {
     for (const transport of [...this.#transports]) {
       transport.close()
     }
-    // A handshake under way has nothing to flush: there is no protocol yet.
-    for (const socket of this.#pending) {
-      socket.destroy()
-    }
+    // A connection still setting up has nothing to flush: there is no protocol yet.
+    this.#setUp.destroyAll()
   }
 
   abortClients(): void {
     for (const transport of [...this.#transports]) {
       transport.abort()
     }
-    for (const socket of this.#pending) {
-      socket.destroy()
-    }
+    this.#setUp.destroyAll()
   }
 
   waitClosed(): Promise<void> {
@@ -219,6 +230,35 @@ export class TCPServerImpl implements TCPServer {
     return this.#whenClosed
   }
 
+  drain(options: DrainOptions = {}): Promise<DrainResult> {
+    if (this.#drain !== undefined) {
+      return this.#drain.result
+    }
+    let drain: ServerDrain
+    try {
+      drain = new ServerDrain(
+        {
+          remaining: () => this.#transports.size + this.#setUp.size,
+          closeClients: () => {
+            this.closeClients()
+          },
+          abortClients: () => {
+            this.abortClients()
+          },
+        },
+        options,
+      )
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+    }
+    this.#drain = drain
+    this.close()
+    for (const transport of [...this.#transports]) {
+      transport.requestDrain()
+    }
+    return drain.result
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     this.close()
     this.closeClients()
@@ -227,16 +267,15 @@ export class TCPServerImpl implements TCPServer {
 
   /**
    * Takes an accepted socket: refuses it past `maxConnections` or when descriptors run short;
-   * else reads its PROXY header and runs its TLS handshake first where the server has them, and
-   * makes its protocol.
+   * else sets it up (PROXY header, TLS handshake, where the server has them) and makes its protocol.
    */
   readonly onConnection = (socket: Socket): void => {
-    const open = this.#transports.size + this.#pending.size
+    const open = this.#transports.size + this.#setUp.size
     if (!this.#serving || open >= this.#settings.maxConnections) {
       const peer =
         this.#settings.kind?.(socket).peer ?? socket.remoteAddress ?? 'an unknown address'
       socket.destroy()
-      this.#refusedCount += 1
+      this.#counters.refused += 1
       this.#refusals.report(
         `refused a connection from ${peer}: ` +
           `${open} connections open, the most allowed (maxConnections)`,
@@ -246,91 +285,37 @@ export class TCPServerImpl implements TCPServer {
     if (this.#backOff?.admit() === false) {
       // Reported once per back-off by the back-off itself.
       socket.destroy()
-      this.#refusedCount += 1
+      this.#counters.refused += 1
       return
     }
-    const connection = (this.#settings.kind ?? tcpKind)(socket)
-    const proxy = this.#settings.proxy
-    if (proxy === undefined) {
-      this.#secure(socket, connection, 'install', undefined)
-      return
-    }
-    this.#pending.add(socket)
-    const family = socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4'
-    if (!proxy.trusted(socket.remoteAddress ?? '', family)) {
-      socket.destroy()
-      this.#setUpFailed(
-        socket,
-        'proxy',
-        `refused a PROXY header from ${connection.peer ?? 'an unknown address'}: not a trusted proxy`,
-      )
-      return
-    }
-    const reader: ProxyHeaderReader = new ProxyHeaderReader(socket, proxy, {
-      header: (header, rest) => {
-        this.#secure(socket, proxiedKind(connection, header), reader, rest)
-      },
-      failed: (reason) => {
-        this.#setUpFailed(
-          socket,
-          'proxy',
-          `${reason} (from ${connection.peer ?? 'an unknown address'})`,
-        )
-      },
-    })
-    reader.start(this.#settings.userBufferReads)
+    this.#counters.accepted += 1
+    this.#setUp.begin(socket)
   }
 
-  /** Runs the TLS handshake where the server has TLS, then makes the connection's protocol. */
-  #secure(
-    socket: Socket,
-    kind: SocketKind,
-    reads: Reads,
-    firstBytes: Uint8Array | undefined,
-  ): void {
-    const tls = this.#settings.tls
-    if (tls === undefined) {
-      this.#pending.delete(socket)
+  /** Accept errors (EMFILE, ENFILE, ...) must not crash the process; libuv keeps accepting. */
+  readonly onListenerError = (error: Error): void => {
+    this.#acceptErrors.report(`accepting a connection failed: ${error.message}`)
+  }
+
+  readonly #setUpOutcome: SetUpOutcome = {
+    ready: (socket, kind, reads, firstBytes) => {
       this.#open(socket, kind, reads, firstBytes)
-      return
-    }
-    this.#pending.add(socket)
-    tls.acceptor.accept(socket, firstBytes, {
-      secure: (secured) => {
-        this.#pending.delete(socket)
-        const context = tls.acceptor.contextOf(secured)
-        this.#open(
-          secured,
-          tlsKind(secured, kind, context, tls.shutdownTimeout),
-          'events',
-          undefined,
-        )
-      },
-      failed: (error) => {
-        this.#setUpFailed(socket, 'tls', new TLSHandshakeError(kind.peer, error).message)
-      },
-    })
+    },
+    failed: (stage, message, error) => {
+      this.#backOff?.released()
+      if (stage === 'tls') {
+        this.#counters.handshakeFailures += 1
+      } else {
+        this.#counters.proxyHeaderFailures += 1
+      }
+      this.#setUpFailures[stage].report(message)
+      publishConnectionFailed(this, stage, message, error)
+      this.#drain?.connectionEnded(false)
+      this.#settleIfClosed()
+    },
   }
 
-  /** A connection failed before its protocol existed (bad PROXY header, TLS handshake). */
-  #setUpFailed(socket: Socket, stage: 'proxy' | 'tls', message: string): void {
-    this.#pending.delete(socket)
-    this.#backOff?.released()
-    if (stage === 'tls') {
-      this.#handshakeFailureCount += 1
-      this.#handshakeFailures.report(message)
-    } else {
-      this.#proxyHeaderFailureCount += 1
-      this.#proxyHeaderFailures.report(message)
-    }
-    this.#settleIfClosed()
-  }
-
-  /**
-   * Makes the protocol and the transport of a connection ready for it. `reads` says how the socket
-   * reads: switched to user buffers now, through a PROXY header reader that forwards to the
-   * transport, or through `'data'` events. `firstBytes` are bytes read already (after a PROXY header).
-   */
+  /** Makes the protocol and the transport of a connection that is ready for them. */
   #open(socket: Socket, kind: SocketKind, reads: Reads, firstBytes: Uint8Array | undefined): void {
     let protocol: AnyProtocol
     try {
@@ -344,6 +329,7 @@ export class TCPServerImpl implements TCPServer {
           { cause: error },
         ),
       )
+      this.#drain?.connectionEnded(false)
       this.#settleIfClosed()
       return
     }
@@ -362,11 +348,9 @@ export class TCPServerImpl implements TCPServer {
     }
     this.#transports.add(transport)
     transport.start()
-  }
-
-  /** Accept errors (EMFILE, ENFILE, ...) must not crash the process; libuv keeps accepting. */
-  readonly onListenerError = (error: Error): void => {
-    this.#acceptErrors.report(`accepting a connection failed: ${error.message}`)
+    if (this.#drain !== undefined) {
+      transport.requestDrain()
+    }
   }
 
   /** A connection upgraded in place (STARTTLS): the new transport carries it on. */
@@ -374,14 +358,21 @@ export class TCPServerImpl implements TCPServer {
     this.#transports.add(transport)
   }
 
-  readonly #onTransportLost = (transport: SocketTransport<ExtraInfo>): void => {
+  readonly #onTransportLost = (
+    transport: SocketTransport<ExtraInfo>,
+    handedOver: boolean,
+  ): void => {
     this.#transports.delete(transport)
-    this.#backOff?.released()
+    this.#counters.ended(transport)
+    if (!handedOver) {
+      this.#backOff?.released()
+      this.#drain?.connectionEnded(true)
+    }
     this.#settleIfClosed()
   }
 
   #settleIfClosed(): void {
-    if (!this.#serving && this.#transports.size === 0 && this.#pending.size === 0) {
+    if (!this.#serving && this.#transports.size === 0 && this.#setUp.size === 0) {
       this.#resolveClosed?.()
     }
   }

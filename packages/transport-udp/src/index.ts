@@ -25,7 +25,7 @@
  */
 
 export { createDatagramEndpoint, type UDPEndpoint } from './create-datagram-endpoint.ts'
-export { UnsupportedOptionError } from './errors.ts'
+export { UnsupportedOptionError } from '@wirekit/protocol-core'
 export type {
   UDPEndpointOptions,
   UDPExtraInfo,

@@ -1,10 +1,12 @@
 import {
+  emitWarning,
+  printError,
   resolveWriteBufferLimits,
+  reusePortSupported,
+  UnsupportedOptionError,
   type DatagramAddress,
   type WriteBufferLimits,
 } from '@wirekit/protocol-core'
-import { emitWarning, printError } from './default-handlers.ts'
-import { UnsupportedOptionError } from './errors.ts'
 import type { UDPEndpointOptions, UDPMulticastOptions } from './options.ts'
 
 /** {@link UDPEndpointOptions} checked, with their defaults filled in. */
@@ -105,12 +107,6 @@ function checkMulticast(value: unknown): UDPMulticastOptions | undefined {
   }
 }
 
-/** `true` on the Node.js lines whose `dgram` has `reusePort` (22.12 and 23.1 onwards). */
-export function nodeHasReusePort(version: string = process.versions.node): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number)
-  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)
-}
-
 /**
  * Checks every option before anything is opened.
  * @throws TypeError or RangeError naming the option and the value.
@@ -147,7 +143,7 @@ export function resolveEndpointOptions(options: unknown): ResolvedEndpointOption
     )
   }
   const reusePort = checkBoolean('reusePort', given.reusePort) ?? false
-  if (reusePort && !nodeHasReusePort()) {
+  if (reusePort && !reusePortSupported()) {
     throw new UnsupportedOptionError(
       'reusePort',
       `node:dgram has it from Node.js 22.12, this is ${process.versions.node}`,

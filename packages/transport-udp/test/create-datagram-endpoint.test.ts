@@ -1,14 +1,13 @@
 import { createSocket } from 'node:dgram'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { NetworkError, type DatagramTransport } from '@wirekit/protocol-core'
+import { NetworkError, reusePortSupported, type DatagramTransport } from '@wirekit/protocol-core'
 import { DatagramRecordingProtocol } from '@wirekit/transport-compliance'
 import {
   createDatagramEndpoint,
   UnsupportedOptionError,
   type UDPEndpointOptions,
 } from '../src/index.ts'
-import { nodeHasReusePort } from '../src/validate-options.ts'
 import { closeAll, LOOPBACKS, open } from './helpers.ts'
 
 afterEach(closeAll)
@@ -93,16 +92,7 @@ describe('createDatagramEndpoint: options', () => {
     ).rejects.toThrow(TypeError)
   })
 
-  it('knows which Node.js lines have reusePort', () => {
-    expect(nodeHasReusePort('20.20.0')).toBe(false)
-    expect(nodeHasReusePort('22.11.0')).toBe(false)
-    expect(nodeHasReusePort('22.12.0')).toBe(true)
-    expect(nodeHasReusePort('23.0.0')).toBe(false)
-    expect(nodeHasReusePort('23.1.0')).toBe(true)
-    expect(nodeHasReusePort('24.0.0')).toBe(true)
-  })
-
-  it.runIf(!nodeHasReusePort())(
+  it.runIf(!reusePortSupported())(
     'refuses reusePort where node:dgram lacks it, rather than ignore it',
     async () => {
       const attempt = createDatagramEndpoint(recorder, {
@@ -117,7 +107,7 @@ describe('createDatagramEndpoint: options', () => {
     },
   )
 
-  it.runIf(nodeHasReusePort())('lets two endpoints share a port with reusePort', async () => {
+  it.runIf(reusePortSupported())('lets two endpoints share a port with reusePort', async () => {
     const first = await open(recorder, { localAddress: { address: '127.0.0.1' }, reusePort: true })
     const port = first.transport.getExtraInfo('sockname')?.port ?? 0
     const second = await open(recorder, {

@@ -103,18 +103,21 @@ export function describeWaterMarks(tracker: ConnectionTracker): void {
       expect(client.protocol.count('pauseWriting')).toBe(1)
     })
 
-    it('resumes once, when the size falls to low or below (boundary through the limits)', async () => {
+    it('never resumes from inside setWriteBufferLimits(): the resume comes as the buffer drains (asyncio)', async () => {
       const connection = await tracker.open()
-      const { client } = connection
-      const { size } = await fillTowardServer(connection)
+      const { client, server } = connection
+      const { size, stream } = await fillTowardServer(connection)
       const t = client.transport
       t.setWriteBufferLimits({ high: size - 1, low: 0 })
       expect(client.protocol.count('pauseWriting')).toBe(1)
-      t.setWriteBufferLimits({ high: size, low: size - 1 })
-      expect(client.protocol.count('resumeWriting')).toBe(0)
-      t.setWriteBufferLimits({ high: size, low: size })
-      expect(client.protocol.count('resumeWriting')).toBe(1)
+      // The buffer is now at or below the new low mark: still no resume from inside the call.
       t.setWriteBufferLimits({ high: size + 100, low: size })
+      expect(client.protocol.count('resumeWriting')).toBe(0)
+      server.protocol.resumeReading()
+      await client.protocol.waitFor('resumeWriting')
+      const resume = client.protocol.events.find((event) => event.name === 'resumeWriting')
+      expect(resume?.bufferSize).toBeLessThanOrEqual(size)
+      await server.protocol.waitForBytes(stream.produced)
       expect(client.protocol.count('resumeWriting')).toBe(1)
       expect(client.protocol.count('pauseWriting')).toBe(1)
     })
