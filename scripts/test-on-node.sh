@@ -10,8 +10,9 @@
 #   pnpm test:node 24                            # the same, through the root script
 #
 # The cache is $WIREKIT_NODE_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/wirekit/node, one folder per
-# release; deleting it is always safe (the next run installs again). Without the registry, the
-# newest release of the line already in the cache is used, with a warning.
+# release (installing one removes the older releases of its line); deleting it is always safe (the
+# next run installs again). Without the registry, the newest release of the line already in the
+# cache is used, with a warning.
 set -euo pipefail
 
 say() { printf 'wirekit test-on-node: %s\n' "$*" >&2; }
@@ -81,6 +82,11 @@ if ! "$home/bin/node" --version > /dev/null 2>&1; then
   rm -rf "$home"
   # One rename: a run that stops half-way leaves a staging folder, never a broken release.
   mv "$staging/package" "$home"
+  # Older releases of the line are not needed any more (and are installed again if asked for).
+  major=${version%%.*}
+  for old in "$cache/$major".*/; do
+    [[ -d $old && ${old%/} != "$home" ]] && rm -rf "${old%/}" && say "removed the older $(basename "$old") from the cache"
+  done
 fi
 
 actual=$("$home/bin/node" --version)

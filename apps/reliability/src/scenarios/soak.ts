@@ -15,7 +15,7 @@ export interface SoakParams {
   readonly pingIntervalMs?: number
   /**
    * How fast the server's live memory (V8 heap plus external memory, after a full garbage
-   * collection) may grow after the warm-up, in MiB per minute.
+   * collection) may grow after the warm-up, in MiB per minute (default 0.25).
    */
   readonly liveSlopeLimit?: number
 }
