@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installPacked, packPublished, type PackedPackage } from './install-packed.ts'
 import { publishedPackages, tsc, typeRoots } from './published-packages.ts'
 
 /** An echo over loopback through the public API only; `load` is `import` or `require`. */
@@ -55,19 +56,13 @@ server.close()
 
 let consumer = ''
 let tarballs = ''
+let packed: PackedPackage[] = []
 
 beforeAll(() => {
   tarballs = mkdtempSync(join(tmpdir(), 'wirekit-tarballs-'))
   consumer = mkdtempSync(join(tmpdir(), 'wirekit-consumer-'))
-  for (const { dir } of publishedPackages()) {
-    execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, stdio: 'ignore' })
-  }
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-  const files = readdirSync(tarballs).map((file) => join(tarballs, file))
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], {
-    cwd: consumer,
-    stdio: 'ignore',
-  })
+  packed = packPublished(tarballs)
+  installPacked(consumer, packed)
 })
 
 afterAll(() => {
@@ -85,6 +80,21 @@ describe('the published packages, packed and installed with npm outside the work
       (name) => `@wirekit/${name}`,
     )
     expect(installed.sort()).toEqual([...names].sort())
+  })
+
+  it('depend on each other by version ranges the packed versions satisfy, never workspace:', () => {
+    const versions = new Map(packed.map(({ name, version }) => [name, version]))
+    for (const { name } of packed) {
+      const manifest = JSON.parse(
+        readFileSync(join(consumer, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as { dependencies?: Record<string, string> }
+      for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+        // What pnpm writes for workspace:^, workspace:~ and workspace:*: the packed version.
+        expect(`${name} -> ${dependency}@${range.replace(/^[\^~]/, '')}`).toBe(
+          `${name} -> ${dependency}@${versions.get(dependency) ?? 'not published'}`,
+        )
+      }
+    }
   })
 
   it('run an echo over loopback when imported as ESM', () => {
