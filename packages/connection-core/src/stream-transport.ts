@@ -75,6 +75,7 @@ function copyOf(view: Uint8Array, length: number): Uint8Array {
 export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   implements Transport<TExtraInfo>, FlowControlListener
 {
+  /** The brand `isTransport()` checks. */
   readonly [transportSymbol] = true as const
   readonly #options: StreamTransportOptions
   readonly #flow: WriteFlowControl

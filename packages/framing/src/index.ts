@@ -14,6 +14,8 @@
  * @packageDocumentation
  */
 export { FrameTooLongError } from './errors.ts'
+export { FramedProtocol } from './framed-protocol.ts'
+export type { FrameDecoder } from './frame-feeder.ts'
 export { LineProtocol, type LineProtocolOptions } from './line-protocol.ts'
 export type { OverflowPolicy } from './options.ts'
 export {

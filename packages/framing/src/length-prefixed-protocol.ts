@@ -1,6 +1,5 @@
-import { Protocol } from '@wirekit/protocol-core'
 import { FrameTooLongError } from './errors.ts'
-import { FrameFeeder } from './frame-feeder.ts'
+import { FramedProtocol } from './framed-protocol.ts'
 import { LengthPrefixedDecoder } from './length-prefixed-decoder.ts'
 import { checkInteger } from './options.ts'
 
@@ -43,14 +42,13 @@ export interface LengthPrefixedProtocolOptions {
  * }
  * ```
  */
-export class LengthPrefixedProtocol extends Protocol {
+export class LengthPrefixedProtocol extends FramedProtocol {
   /** Bytes in the length prefix. */
   readonly prefixLength: 1 | 2 | 4
   /** Byte order of the prefix. */
   readonly endian: 'big' | 'little'
   /** The longest frame accepted or sent. */
   readonly maxLength: number
-  readonly #feeder: FrameFeeder
 
   /** @param options - See {@link LengthPrefixedProtocolOptions}; each is checked (TypeError/RangeError). */
   constructor(options: LengthPrefixedProtocolOptions = {}) {
@@ -83,7 +81,7 @@ export class LengthPrefixedProtocol extends Protocol {
         this.partialFrameAtEof(rest)
       },
     })
-    this.#feeder = new FrameFeeder(decoder, () => this.transport)
+    this.decodeWith(decoder)
   }
 
   /** Called with each complete frame, prefix excluded. Override it. */
@@ -123,53 +121,9 @@ export class LengthPrefixedProtocol extends Protocol {
     this.transport?.writeLines([header, frame])
   }
 
-  /**
-   * Pauses reading on the transport: called in `frameReceived`, the frames after this one wait
-   * too.
-   */
-  pauseReading(): void {
-    this.#feeder.pause()
-  }
-
-  /**
-   * Resumes reading on the transport, then delivers the frames that were waiting, in order,
-   * before any new data.
-   */
-  resumeReading(): void {
-    this.#feeder.resume()
-  }
-
-  /**
-   * Takes every byte received and not made into frames yet (Twisted's `clearLineBuffer`): the rest
-   * of the current chunk when called from a handler, bytes held while paused, an incomplete last
-   * one. None of them is delivered; the next data starts afresh. For STARTTLS, they are the start
-   * of the peer's handshake: pass them to `startTls` as `readAhead`.
-   * @example
-   * ```ts
-   * const secure = await startTls(transport, { ...tlsOptions, readAhead: this.clearBuffer() })
-   * ```
-   */
-  clearBuffer(): Uint8Array {
-    return this.#feeder.takeBuffer()
-  }
-
-  /** Splits `data` into frames. Call `super.dataReceived(data)` if you override it. */
-  override dataReceived(data: Uint8Array): void {
-    this.#feeder.receive(data)
-  }
-
-  /**
-   * Delivers the frames still waiting and reports an incomplete last frame, then returns `false`.
-   * While reading is paused it returns `true` instead and closes the transport itself once they
-   * are delivered. Call `super` if you override it.
-   */
-  override eofReceived(): boolean {
-    return this.#feeder.eof()
-  }
-
   #tooLong(length: number): void {
     this.frameTooLong(new FrameTooLongError(length, this.maxLength))
-    this.#feeder.stop()
+    this.stopDecoding()
     this.transport?.abort()
   }
 }

@@ -1,6 +1,5 @@
-import { Protocol } from '@wirekit/protocol-core'
 import { FrameTooLongError } from './errors.ts'
-import { FrameFeeder } from './frame-feeder.ts'
+import { FramedProtocol } from './framed-protocol.ts'
 import { LineDecoder } from './line-decoder.ts'
 import { checkInteger, checkPolicy, type OverflowPolicy } from './options.ts'
 
@@ -40,14 +39,13 @@ export interface LineProtocolOptions {
  * }
  * ```
  */
-export class LineProtocol extends Protocol {
+export class LineProtocol extends FramedProtocol {
   /** The delimiter in use. */
   readonly delimiter: Uint8Array
   /** The longest line accepted, delimiter excluded. */
   readonly maxLength: number
   /** What happens to a longer line. */
   readonly onTooLong: OverflowPolicy
-  readonly #feeder: FrameFeeder
 
   /** @param options - See {@link LineProtocolOptions}; each is checked (TypeError/RangeError). */
   constructor(options: LineProtocolOptions = {}) {
@@ -76,7 +74,7 @@ export class LineProtocol extends Protocol {
         this.partialLineAtEof(rest)
       },
     })
-    this.#feeder = new FrameFeeder(decoder, () => this.transport)
+    this.decodeWith(decoder)
   }
 
   /** Called with each complete line, delimiter excluded. Override it. */
@@ -105,54 +103,10 @@ export class LineProtocol extends Protocol {
     this.transport?.writeLines([line, this.delimiter])
   }
 
-  /**
-   * Pauses reading on the transport (Twisted's `pauseProducing`): called in `lineReceived`, the
-   * lines after this one wait too.
-   */
-  pauseReading(): void {
-    this.#feeder.pause()
-  }
-
-  /**
-   * Resumes reading on the transport, then delivers the lines that were waiting, in order, before
-   * any new data (Twisted's `resumeProducing`).
-   */
-  resumeReading(): void {
-    this.#feeder.resume()
-  }
-
-  /**
-   * Takes every byte received and not made into lines yet (Twisted's `clearLineBuffer`): the rest
-   * of the current chunk when called from a handler, bytes held while paused, an incomplete last
-   * one. None of them is delivered; the next data starts afresh. For STARTTLS, they are the start
-   * of the peer's handshake: pass them to `startTls` as `readAhead`.
-   * @example
-   * ```ts
-   * const secure = await startTls(transport, { ...tlsOptions, readAhead: this.clearBuffer() })
-   * ```
-   */
-  clearBuffer(): Uint8Array {
-    return this.#feeder.takeBuffer()
-  }
-
-  /** Splits `data` into lines. Call `super.dataReceived(data)` if you override it. */
-  override dataReceived(data: Uint8Array): void {
-    this.#feeder.receive(data)
-  }
-
-  /**
-   * Delivers the lines still waiting and reports an unterminated last line, then returns `false`.
-   * While reading is paused it returns `true` instead and closes the transport itself once they
-   * are delivered. Call `super` if you override it.
-   */
-  override eofReceived(): boolean {
-    return this.#feeder.eof()
-  }
-
   #tooLong(length: number): void {
     this.lineTooLong(new FrameTooLongError(length, this.maxLength))
     if (this.onTooLong === 'close') {
-      this.#feeder.stop()
+      this.stopDecoding()
       this.transport?.abort()
     }
   }

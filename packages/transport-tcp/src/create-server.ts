@@ -22,9 +22,7 @@ function resolveReusePort(value: unknown): boolean {
     return false
   }
   if (value !== true && value !== 'if-supported') {
-    throw new TypeError(
-      `option reusePort must be a boolean or 'if-supported', got ${typeof value}`,
-    )
+    throw new TypeError(`option reusePort must be a boolean or 'if-supported', got ${typeof value}`)
   }
   if (reusePortSupported()) {
     return true

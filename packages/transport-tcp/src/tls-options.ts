@@ -1,5 +1,5 @@
 import type {
-  ConnectionOptions,
+  CipherNameAndProtocol,
   PeerCertificate,
   SecureContext,
   SecureContextOptions,
@@ -83,8 +83,11 @@ export interface TLSConnectionOptions extends TLSCommonOptions {
    * @default true
    */
   rejectUnauthorized?: boolean
-  /** Checks the server's name against its certificate, replacing Node's check. */
-  checkServerIdentity?: ConnectionOptions['checkServerIdentity']
+  /**
+   * Checks the server's name against its certificate, replacing Node's check: returns an error to
+   * refuse the server, `undefined` to accept it.
+   */
+  checkServerIdentity?: (hostname: string, certificate: PeerCertificate) => Error | undefined
   /** A TLS session to resume (from a previous connection's `'session'`). */
   session?: Buffer
 }
@@ -96,7 +99,7 @@ export interface TLSExtraInfo {
   /** The peer's certificate, when it showed one (asyncio's `peercert`). */
   peercert: PeerCertificate
   /** The cipher in use: `{ name, standardName, version }` (asyncio's `cipher`). */
-  cipher: { name: string; standardName: string; version: string }
+  cipher: CipherNameAndProtocol
   /** Always `null`: TLS compression is off (asyncio's `compression`). */
   compression: null
   /** The `tls.TLSSocket` (asyncio's `ssl_object`). */
