@@ -1,13 +1,11 @@
 import { isSameAddress, type DatagramAddress } from '@wirekit/protocol-core'
 import type { MemoryDatagramPairOptions } from './datagram-options.ts'
 import type { MemoryDatagramTransport } from './memory-datagram-transport.ts'
+import { Pump } from './pump.ts'
 import { seededRandom } from './random.ts'
 
 /** The most IPv4 can carry in one UDP datagram: Linux refuses larger ones with `EMSGSIZE`. */
 export const MAX_UDP_PAYLOAD = 65507
-
-/** How many steps one auto-pump turn runs before letting the event loop breathe. */
-const STEPS_PER_TURN = 16
 
 /** What a memory datagram pair counts, for tests that check a fault's effect. */
 export interface MemoryDatagramStats {
@@ -58,12 +56,12 @@ export class MemoryDatagramLink {
     tooLarge: 0,
     unreachable: 0,
   }
-  #stepping = false
-  #scheduled = false
+  readonly #pump: Pump
 
   /** @param endpoints - The client, then the server: datagrams move towards the server first. */
   constructor(options: MemoryDatagramPairOptions, endpoints: readonly MemoryDatagramTransport[]) {
     this.#options = options
+    this.#pump = new Pump(this, options.autoPump === true, 'memory datagram pair')
     this.#endpoints = endpoints
     this.#random = options.faults === undefined ? undefined : seededRandom(options.faults.seed)
   }
@@ -80,51 +78,29 @@ export class MemoryDatagramLink {
 
   /** Runs one step; `true` when anything happened. */
   step(): boolean {
-    if (this.#stepping) {
-      throw new Error('step() and flush() cannot be called from inside a protocol callback')
+    return this.#pump.step()
+  }
+
+  /** One step's deliveries, for the pump. */
+  runStep(): boolean {
+    let progress = false
+    for (const endpoint of this.#endpoints) {
+      progress = this.#carry(endpoint) || progress
     }
-    this.#stepping = true
-    try {
-      let progress = false
-      for (const endpoint of this.#endpoints) {
-        progress = this.#carry(endpoint) || progress
-      }
-      for (const endpoint of this.#endpoints) {
-        progress = endpoint.finishIfClosed() || progress
-      }
-      return progress
-    } finally {
-      this.#stepping = false
+    for (const endpoint of this.#endpoints) {
+      progress = endpoint.finishIfClosed() || progress
     }
+    return progress
   }
 
   /** Runs steps until nothing more happens; throws past `maxSteps` (protocols that never rest). */
   flush(maxSteps: number): number {
-    for (let steps = 0; steps < maxSteps; steps++) {
-      if (!this.step()) {
-        return steps
-      }
-    }
-    throw new Error(`the memory datagram pair was still busy after ${maxSteps} steps`)
+    return this.#pump.flush(maxSteps)
   }
 
   /** Something can be delivered: in auto-pump mode, run the pump on the next `setImmediate`. */
-  readonly wake = (): void => {
-    if (this.#options.autoPump !== true || this.#scheduled || this.done) {
-      return
-    }
-    this.#scheduled = true
-    setImmediate(this.#turn)
-  }
-
-  readonly #turn = (): void => {
-    this.#scheduled = false
-    for (let i = 0; i < STEPS_PER_TURN; i++) {
-      if (!this.step()) {
-        return
-      }
-    }
-    this.wake()
+  get wake(): () => void {
+    return this.#pump.wake
   }
 
   /** Carries what one endpoint sent: last step's held-back datagrams first, then its queue. */

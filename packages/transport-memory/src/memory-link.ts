@@ -1,13 +1,11 @@
 import type { MemorySide, MemoryPairOptions } from './options.ts'
 import type { MemoryTransport } from './memory-transport.ts'
 import type { Pipe } from './pipe.ts'
+import { Pump } from './pump.ts'
 import { seededRandom } from './random.ts'
 
 /** The most bytes one delivery hands over, as one socket read would. */
 const READ_SIZE = 64 * 1024
-
-/** How many steps one auto-pump turn runs before letting the event loop breathe. */
-const STEPS_PER_TURN = 16
 
 /** One direction of the pair: who writes into the pipe and who reads from it. */
 interface Direction {
@@ -37,8 +35,7 @@ export class MemoryLink {
   readonly #random: (() => number) | undefined
   #deliveredTotal = 0
   #broken = false
-  #stepping = false
-  #scheduled = false
+  readonly #pump: Pump
 
   constructor(
     options: MemoryPairOptions,
@@ -51,6 +48,7 @@ export class MemoryLink {
   ) {
     const { client, server, toServer, toClient } = ends
     this.#options = options
+    this.#pump = new Pump(this, options.autoPump === true, 'memory pair')
     this.#directions = [
       { to: 'server', pipe: toServer, from: client, reader: server, delivered: 0 },
       { to: 'client', pipe: toClient, from: server, reader: client, delivered: 0 },
@@ -71,32 +69,24 @@ export class MemoryLink {
 
   /** Runs one step; `true` when anything happened. */
   step(): boolean {
-    if (this.#stepping) {
-      throw new Error('step() and flush() cannot be called from inside a protocol callback')
+    return this.#pump.step()
+  }
+
+  /** One step's deliveries, for the pump. */
+  runStep(): boolean {
+    let progress = false
+    for (const direction of this.#directions) {
+      progress = this.#deliver(direction) || progress
     }
-    this.#stepping = true
-    try {
-      let progress = false
-      for (const direction of this.#directions) {
-        progress = this.#deliver(direction) || progress
-      }
-      for (const transport of this.#transports) {
-        progress = transport.finishIfDone() || progress
-      }
-      return progress
-    } finally {
-      this.#stepping = false
+    for (const transport of this.#transports) {
+      progress = transport.finishIfDone() || progress
     }
+    return progress
   }
 
   /** Runs steps until nothing more happens; throws past `maxSteps` (protocols that never rest). */
   flush(maxSteps: number): number {
-    for (let steps = 0; steps < maxSteps; steps++) {
-      if (!this.step()) {
-        return steps
-      }
-    }
-    throw new Error(`the memory pair was still busy after ${maxSteps} steps`)
+    return this.#pump.flush(maxSteps)
   }
 
   /** Resets the connection: both transports drop everything and lose it with `ECONNRESET`. */
@@ -115,22 +105,8 @@ export class MemoryLink {
   }
 
   /** Something can be delivered: in auto-pump mode, run the pump on the next `setImmediate`. */
-  readonly wake = (): void => {
-    if (this.#options.autoPump !== true || this.#scheduled || this.done) {
-      return
-    }
-    this.#scheduled = true
-    setImmediate(this.#turn)
-  }
-
-  readonly #turn = (): void => {
-    this.#scheduled = false
-    for (let i = 0; i < STEPS_PER_TURN; i++) {
-      if (!this.step()) {
-        return
-      }
-    }
-    this.wake()
+  get wake(): () => void {
+    return this.#pump.wake
   }
 
   /** Delivers what one direction holds, as far as the reader, the budget and the faults allow. */
