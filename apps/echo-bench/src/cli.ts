@@ -39,7 +39,7 @@ options:
   --udp                 datagram echo: each flow keeps --window datagrams in flight, and one
                         not echoed within --loss-timeout counts as lost
   --window N            datagrams in flight per flow, with --udp (default: 4)
-  --loss-timeout SECONDS  when an unanswered datagram counts as lost, with --udp (default: 0.25)
+  --loss-timeout SECONDS  when an unanswered datagram counts as lost, with --udp (default: 1)
   --json                print one JSON object instead of the report
   -h, --help            show this help
 `
@@ -163,7 +163,7 @@ export function parseBenchArgs(args: readonly string[]): BenchConfig {
         values.tls === true ? (values['tls-ca'] ?? testCertificatePath('ca', 'cert')) : undefined,
       proxyHeader: parseProxyVersion(values['proxy-header']),
       window: parseCount('--window', values.window ?? '4'),
-      lossTimeout: parseSeconds('--loss-timeout', values['loss-timeout'] ?? '0.25', false),
+      lossTimeout: parseSeconds('--loss-timeout', values['loss-timeout'] ?? '1', false),
     },
   }
 }

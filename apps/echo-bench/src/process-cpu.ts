@@ -59,12 +59,11 @@ export function readCpuTicks(pid: number): CpuTicks {
 }
 
 /**
- * The CPU ticks a process and every live descendant of it have used so far: a server of several
- * processes (`--workers`) is measured whole. The tree is found by the parent field of every
- * `/proc/PID/stat` (kernels without `/proc/PID/task/TID/children` are common).
- * @throws Error when `pid` is not a running process.
+ * A process and every live descendant of it, each with its CPU ticks so far, found by the parent
+ * field of every `/proc/PID/stat` (kernels without `/proc/PID/task/TID/children` are common).
+ * Empty when `pid` is not running.
  */
-export function readTreeCpuTicks(pid: number): CpuTicks {
+export function processTree(pid: number): Map<number, CpuTicks> {
   const children = new Map<number, number[]>()
   const ticks = new Map<number, CpuTicks>()
   for (const name of readdirSync('/proc')) {
@@ -81,16 +80,30 @@ export function readTreeCpuTicks(pid: number): CpuTicks {
     ticks.set(id, stat)
     children.set(stat.parent, [...(children.get(stat.parent) ?? []), id])
   }
-  if (!ticks.has(pid)) {
+  const tree = new Map<number, CpuTicks>()
+  const queue = ticks.has(pid) ? [pid] : []
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    tree.set(id, ticks.get(id) ?? { user: 0, system: 0 })
+    queue.push(...(children.get(id) ?? []))
+  }
+  return tree
+}
+
+/**
+ * The CPU ticks a process and every live descendant of it have used so far: a server of several
+ * processes (`--workers`) is measured whole.
+ * @throws Error when `pid` is not a running process.
+ */
+export function readTreeCpuTicks(pid: number): CpuTicks {
+  const tree = processTree(pid)
+  if (tree.size === 0) {
     return readCpuTicks(pid) // throws the error of a process that is not there
   }
   let user = 0
   let system = 0
-  const queue = [pid]
-  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-    user += ticks.get(id)?.user ?? 0
-    system += ticks.get(id)?.system ?? 0
-    queue.push(...(children.get(id) ?? []))
+  for (const ticks of tree.values()) {
+    user += ticks.user
+    system += ticks.system
   }
   return { user, system }
 }

@@ -36,7 +36,7 @@ describe('parseBenchArgs', () => {
     expect(load(['--port', '9', '--udp', '--size', '64'])).toMatchObject({
       mode: 'datagram',
       window: 4,
-      lossTimeout: 0.25,
+      lossTimeout: 1,
     })
     expect(load(['--port', '9', '--udp', '--window', '16', '--loss-timeout', '0.5'])).toMatchObject(
       { window: 16, lossTimeout: 0.5 },

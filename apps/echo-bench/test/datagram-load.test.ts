@@ -64,6 +64,7 @@ describe('echo-bench --udp', () => {
     const { code, stdout, stderr } = await load(
       port,
       ...['--count', '600', '--size', '1200', '--connections', '3', '--window', '8'],
+      ...['--loss-timeout', '10'], // no datagram is lost on loopback, however busy the machine
     )
     expect(stderr).toBe('')
     expect(code).toBe(0)
@@ -92,12 +93,12 @@ describe('echo-bench --udp', () => {
   it('counts an echo that comes after the timeout as late, not as an echo', async () => {
     const port = await datagramServer((datagram, n) => ({
       echoes: [datagram],
-      ...(n % 10 === 0 ? { delayMs: 100 } : {}),
+      ...(n % 10 === 0 ? { delayMs: 300 } : {}),
     }))
-    // Measured for 0.5 s: long enough for echoes held 0.1 s to come back after their 0.05 s.
+    // Measured for 1 s: long enough for echoes held 0.3 s to come back after their 0.05 s.
     const { code, stdout } = await load(
       port,
-      ...['--duration', '0.5', '--size', '64', '--loss-timeout', '0.05', '--connections', '1'],
+      ...['--duration', '1', '--size', '64', '--loss-timeout', '0.05', '--connections', '1'],
     )
     expect(code).toBe(0)
     const { requests, datagrams } = JSON.parse(stdout) as LoadResult
