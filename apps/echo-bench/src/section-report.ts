@@ -41,7 +41,7 @@ function method(section: SectionResults, results: BenchResults): string {
           ),
         ),
       ]
-      return `The closed loop of the TCP comparison over TLS (\`echo-bench --tls\`). The generator offers only TLS 1.3 with TLS_AES_256_GCM_SHA384 and X25519 (what Node and OpenSSL choose by default), so its own TLS work is the same whatever the server; every server has the same EC P-256 certificate from @wirekit/test-certificates. Negotiated in this run: ${negotiated.length === 0 ? 'not recorded' : negotiated.join('; ')}. The "generator µs each" column is the generator's own CPU per request: its cryptography per byte is the same for every server, so what differs there comes from how each server's echoes arrive (TLS records and reads per echo, echoes per wake-up). Targets (issue 12): wirekit's requests/s at least 1.0x raw node:tls's and 1.0x uvloop's, at every size.`
+      return `The closed loop of the TCP comparison over TLS (\`echo-bench --tls\`). The generator offers only TLS 1.3 with TLS_AES_256_GCM_SHA384 and X25519 (what Node and OpenSSL choose by default), so its TLS work per byte is the same whatever the server; every server has the same EC P-256 certificate from @wirekit/test-certificates. Negotiated in this run: ${negotiated.length === 0 ? 'not recorded' : negotiated.join('; ')}. The "generator µs each" column is the generator's own CPU per request: its cryptography per byte is the same for every server, so what differs there comes from how each server's echoes arrive (TLS records and reads per echo, echoes per wake-up). Targets (issue 12): wirekit's requests/s at least 1.0x raw node:tls's and 1.0x uvloop's, at every size.`
     }
     case 'udp': {
       const options = firstOptions(section)
@@ -116,7 +116,10 @@ const COUNTED: Record<SectionResults['id'], { readonly what: string; readonly ea
 
 /** One comparison's part of docs/benchmarks.md: method, notes, targets, figures, finding. */
 export function sectionReport(section: SectionResults, results: BenchResults): string {
-  const notes = section.notes.map((note) => `- ${note}`)
+  const notes = [
+    ...section.servers.map((server) => `- ${server.name}: ${server.runtime}`),
+    ...section.notes.map((note) => `- ${note}`),
+  ]
   const title = `## ${SECTION_TITLES[section.id]}`
   if (section.servers.length === 0) {
     return [title, '', ...notes].join('\n')

@@ -126,6 +126,7 @@ describe('the report of the other comparisons', () => {
     const report = sectionReport(tls, runWith([tls]))
     expect(report).toMatch(/^## TLS\n/)
     expect(report).toContain('Negotiated in this run: TLSv1.3 TLS_AES_256_GCM_SHA384.')
+    expect(report).toContain('\n- raw node:tls: Node.js v20.20.2\n- asyncio: Python 3.11.2\n')
     expect(report).toContain(
       '| size | server | req/s (median) | min-max | generator µs each | / raw node:tls | / asyncio | / uvloop |',
     )
