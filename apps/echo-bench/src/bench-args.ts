@@ -25,9 +25,9 @@ options:
                         workers, proxy (default: all)
   --echo-server FILE    the echo-server entry point to measure (default: this workspace's
                         apps/echo-server/dist/main.js); its --help says which comparisons it can join
-  --node NODE           also run wirekit and raw node:net on another Node: a path to its binary,
-                        or a version (24, 24.11.1) found in ~/.cache/wirekit/node/ or installed
-                        there from the npm registry; repeatable
+  --node NODE           also run wirekit and raw node:net on another Node (the TCP comparison):
+                        a path to its binary, or a version (24, 24.11.1) found in
+                        ~/.cache/wirekit/node/ or installed there from the npm registry; repeatable
   --smoke               a quick check of the whole pipeline (1 round of 0.5 s at 1 KiB and 64 B
                         datagrams, 200 idle connections); writes nothing unless --out is given
   --from FILE           measure nothing: draw the report and the chart of a saved results.json
