@@ -1,21 +1,20 @@
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { builtScript } from './built-script.ts'
 import type { CServerBuild } from './c-server.ts'
 import type { NodeBinary } from './node-binary.ts'
 import type { PythonChoice } from './python.ts'
+import { pythonServers } from './python-servers.ts'
 import type { ServerSpec } from './servers.ts'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const echoServerBin = join(
-  dirname(createRequire(import.meta.url).resolve('@wirekit/echo-server/package.json')),
-  'dist/main.js',
-)
-const rawServerBin = join(here, 'raw-echo-server.js')
-const pythonServer = join(here, '..', 'python', 'asyncio_echo_server.py')
+/** The raw node:net (and node:tls) echo server, next to this file. */
+export const RAW_SERVER: string = builtScript('raw-echo-server.js')
+
+/** `--host 127.0.0.1 --port 0 --log-level warn`: how every comparison starts `echo-server`. */
+export const ECHO_SERVER_ARGS = ['--host', '127.0.0.1', '--port', '0', '--log-level', 'warn']
 
 /** What the comparison can run, found before it starts. */
 export interface ComparisonTools {
+  /** The echo-server entry point to measure. */
+  readonly echoServer: string
   /** Node lines besides the one running the bench, for wirekit and raw node:net. */
   readonly nodes: readonly NodeBinary[]
   readonly python: PythonChoice | undefined
@@ -24,7 +23,7 @@ export interface ComparisonTools {
 
 const major = (version: string): string => version.replace(/^v/, '').split('.')[0] ?? version
 
-function nodeServers(node: NodeBinary, suffix: string): ServerSpec[] {
+function nodeServers(echoServer: string, node: NodeBinary, suffix: string): ServerSpec[] {
   const runtime = `Node.js ${node.version}`
   return [
     {
@@ -33,7 +32,7 @@ function nodeServers(node: NodeBinary, suffix: string): ServerSpec[] {
       runtime,
       node: node.version,
       command: node.path,
-      args: [echoServerBin, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
+      args: [echoServer, ...ECHO_SERVER_ARGS],
     },
     {
       name: `raw node:net${suffix}`,
@@ -41,7 +40,7 @@ function nodeServers(node: NodeBinary, suffix: string): ServerSpec[] {
       runtime,
       node: node.version,
       command: node.path,
-      args: [rawServerBin],
+      args: [RAW_SERVER],
     },
   ]
 }
@@ -55,42 +54,23 @@ export function comparisonServers(tools: ComparisonTools): {
   specs: ServerSpec[]
   notes: string[]
 } {
-  const specs = nodeServers({ path: process.execPath, version: process.version }, '')
+  const specs = nodeServers(
+    tools.echoServer,
+    { path: process.execPath, version: process.version },
+    '',
+  )
   const lines = new Set([major(process.version)])
   for (const node of tools.nodes) {
     if (lines.has(major(node.version))) {
       throw new Error(`Node ${major(node.version)} is given twice (${node.path})`)
     }
     lines.add(major(node.version))
-    specs.push(...nodeServers(node, ` (Node ${major(node.version)})`))
+    specs.push(...nodeServers(tools.echoServer, node, ` (Node ${major(node.version)})`))
   }
-  const notes: string[] = []
-  const { python, c } = tools
-  if (python === undefined) {
-    notes.push('asyncio and uvloop: skipped, no python3 here')
-  } else {
-    const runtime = `Python ${python.version} (${python.path})`
-    specs.push({
-      name: 'asyncio',
-      kind: 'asyncio',
-      runtime,
-      command: python.path,
-      args: [pythonServer],
-    })
-    if (python.uvloop === undefined) {
-      notes.push(
-        `uvloop: skipped, ${python.path} cannot import uvloop (install Debian's python3-uvloop)`,
-      )
-    } else {
-      specs.push({
-        name: 'uvloop',
-        kind: 'uvloop',
-        runtime: `${runtime}, uvloop ${python.uvloop}`,
-        command: python.path,
-        args: [pythonServer, '--uvloop'],
-      })
-    }
-  }
+  const python = pythonServers(tools.python, () => ({ args: [] }))
+  specs.push(...python.specs)
+  const notes = [...python.notes]
+  const { c } = tools
   if (c.binary === undefined) {
     notes.push(c.note)
   } else {

@@ -1,4 +1,9 @@
-import type { BenchResults } from './results.ts'
+import type { BenchResults, Series } from './results.ts'
+
+/** Runs to take figures from: a whole run's plain TCP comparison, or one of its other sections. */
+export interface Measured {
+  readonly series: readonly Series[]
+}
 
 /** The median of some runs and their range. */
 export interface Spread {
@@ -36,13 +41,13 @@ export function overlap(a: Spread, b: Spread): boolean {
   return a.min <= b.max && b.min <= a.max
 }
 
-function runsOf(results: BenchResults, server: string, size: number) {
+function runsOf(results: Measured, server: string, size: number) {
   return results.series.find((s) => s.server === server && s.size === size)?.runs ?? []
 }
 
 /** Requests per second of a server at a size. */
 export function requestsPerSecond(
-  results: BenchResults,
+  results: Measured,
   server: string,
   size: number,
 ): Spread | undefined {
@@ -51,7 +56,7 @@ export function requestsPerSecond(
 
 /** The server's own CPU time per request, when the run measured it. */
 export function cpuPerRequest(
-  results: BenchResults,
+  results: Measured,
   server: string,
   size: number,
 ): CpuFigure | undefined {
@@ -70,7 +75,7 @@ export function cpuPerRequest(
 
 /** A latency percentile (µs) of a server at a size, the median over the runs. */
 export function latency(
-  results: BenchResults,
+  results: Measured,
   server: string,
   size: number,
   key: 'p50' | 'p90' | 'p99' | 'max',

@@ -12,3 +12,7 @@ export const micros = (value: number): string => value.toFixed(1)
 
 /** `0.93x` */
 export const times = (value: number): string => `${value.toFixed(2)}x`
+
+/** The share of datagrams lost: `0.012%` */
+export const lossPercent = (counts: { readonly sent: number; readonly lost: number }): string =>
+  `${counts.sent === 0 ? '0' : ((counts.lost / counts.sent) * 100).toPrecision(2)}%`

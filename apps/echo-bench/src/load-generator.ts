@@ -1,7 +1,47 @@
+import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
-import type { LoadOptions, LoadResult, WorkerReport } from './load-options.ts'
-import { clockTicksPerSecond, readCpuTicks, serverCpu, type CpuTicks } from './process-cpu.ts'
+import type {
+  DatagramCounts,
+  LoadMode,
+  LoadOptions,
+  LoadResult,
+  WorkerReport,
+} from './load-options.ts'
+import { clockTicksPerSecond, readTreeCpuTicks, serverCpu, type CpuTicks } from './process-cpu.ts'
+import type { WorkerInput, WorkerMessage } from './worker-run.ts'
+
+/** The worker thread that runs each mode's loop. */
+const WORKERS: Record<LoadMode, string> = {
+  echo: './load-worker.js',
+  reconnect: './reconnect-worker.js',
+  datagram: './datagram-worker.js',
+}
+
+/** The CA's PEM text, read once for every worker. */
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) {
+    return undefined
+  }
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new Error(`cannot read the CA file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+}
+
+function sumDatagrams(reports: readonly WorkerReport[]): DatagramCounts | undefined {
+  const counts = reports.flatMap((report) => report.datagrams ?? [])
+  return counts.length === 0
+    ? undefined
+    : {
+        sent: counts.reduce((sum, c) => sum + c.sent, 0),
+        lost: counts.reduce((sum, c) => sum + c.lost, 0),
+        late: counts.reduce((sum, c) => sum + c.late, 0),
+      }
+}
 
 /** Splits `total` into `parts` near-equal whole shares. */
 function split(total: number, parts: number): number[] {
@@ -12,7 +52,8 @@ function split(total: number, parts: number): number[] {
 }
 
 /**
- * Runs the closed loop over worker threads and merges their histograms.
+ * Runs the loop of `options.mode` over worker threads and merges their histograms. The server's
+ * CPU time (with `serverPid`) is that of its whole process tree.
  * @param onProgress - Called every second with the requests measured so far (for a TTY line).
  * @throws Error when an echo is not byte-exact or a connection fails.
  */
@@ -23,17 +64,18 @@ export async function runLoad(
   const threads = Math.min(options.threads, options.connections)
   const perThread = split(options.connections, threads)
   const counts = options.count === undefined ? undefined : split(options.count, threads)
+  const ca = readCa(options.tlsCa)
   const workers = perThread.map(
     (connections, i) =>
-      new Worker(new URL('./load-worker.js', import.meta.url), {
-        workerData: { options, connections, count: counts?.[i] },
+      new Worker(new URL(WORKERS[options.mode], import.meta.url), {
+        workerData: { options, connections, count: counts?.[i], ca } satisfies WorkerInput,
       }),
   )
   const channels = workers.map((worker) => {
     let connected = (): void => undefined
     const ready = new Promise<void>((resolve) => (connected = resolve))
     const report = new Promise<WorkerReport>((resolve, reject) => {
-      worker.on('message', (message: 'connected' | WorkerReport) => {
+      worker.on('message', (message: WorkerMessage) => {
         if (message === 'connected') {
           connected()
         } else {
@@ -53,12 +95,12 @@ export async function runLoad(
   const started = performance.now()
   const cpuStart = process.cpuUsage(cpuBefore)
   const { serverPid } = options
-  const serverStart = serverPid === undefined ? undefined : readCpuTicks(serverPid)
+  const serverStart = serverPid === undefined ? undefined : readTreeCpuTicks(serverPid)
   let serverEnd: CpuTicks | undefined
   // The server's CPU is sampled when measuring stops, before the connections close.
   const sampleServerEnd = (): void => {
     if (serverPid !== undefined) {
-      serverEnd ??= readCpuTicks(serverPid)
+      serverEnd ??= readTreeCpuTicks(serverPid)
     }
   }
   for (const worker of workers) {
@@ -106,6 +148,8 @@ export async function runLoad(
     throw new Error(`no echo completed in the ${seconds.toFixed(1)} s measured`)
   }
   const cpuSeconds = (cpu.user + cpu.system - cpuStart.user - cpuStart.system) / 1e6
+  const tls = settled.find((report) => report.tls !== undefined)?.tls
+  const datagrams = sumDatagrams(settled)
   return {
     requests,
     seconds,
@@ -121,5 +165,7 @@ export async function runLoad(
     ...(serverStart !== undefined && serverEnd !== undefined
       ? { serverCpu: serverCpu(serverStart, serverEnd, requests, clockTicksPerSecond()) }
       : {}),
+    ...(tls === undefined ? {} : { tls }),
+    ...(datagrams === undefined ? {} : { datagrams }),
   }
 }

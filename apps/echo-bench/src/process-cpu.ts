@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 /** CPU time a process has used, in clock ticks (`utime` and `stime` of `/proc/PID/stat`). */
 export interface CpuTicks {
@@ -17,6 +17,31 @@ export interface ServerCpu {
   readonly systemMicrosPerRequest: number
 }
 
+/** What the bench reads of a `/proc/PID/stat` line. */
+interface ProcStat extends CpuTicks {
+  readonly parent: number
+}
+
+function parseStatFields(text: string): ProcStat {
+  const fields = text
+    .slice(text.lastIndexOf(')') + 1)
+    .trim()
+    .split(' ')
+  // fields[0] is field 3 (the state), so field N is fields[N - 3].
+  const parent = Number(fields[1])
+  const user = Number(fields[11])
+  const system = Number(fields[12])
+  if (
+    !text.includes(')') ||
+    !Number.isInteger(parent) ||
+    !Number.isInteger(user) ||
+    !Number.isInteger(system)
+  ) {
+    throw new Error(`not a /proc/PID/stat line: ${JSON.stringify(text.slice(0, 80))}`)
+  }
+  return { parent, user, system }
+}
+
 /**
  * Reads `utime` and `stime` (fields 14 and 15) from the text of `/proc/PID/stat`. The command
  * name (field 2) is in parentheses and may hold spaces and parentheses itself, so the fields
@@ -24,22 +49,63 @@ export interface ServerCpu {
  * @throws Error when the text is not a stat line.
  */
 export function parseProcStat(text: string): CpuTicks {
-  const fields = text
-    .slice(text.lastIndexOf(')') + 1)
-    .trim()
-    .split(' ')
-  // fields[0] is field 3 (the state), so field N is fields[N - 3].
-  const user = Number(fields[11])
-  const system = Number(fields[12])
-  if (!text.includes(')') || !Number.isInteger(user) || !Number.isInteger(system)) {
-    throw new Error(`not a /proc/PID/stat line: ${JSON.stringify(text.slice(0, 80))}`)
-  }
+  const { user, system } = parseStatFields(text)
   return { user, system }
 }
 
 /** The CPU ticks a running process has used so far (all its threads). */
 export function readCpuTicks(pid: number): CpuTicks {
   return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+}
+
+/**
+ * A process and every live descendant of it, each with its CPU ticks so far, found by the parent
+ * field of every `/proc/PID/stat` (kernels without `/proc/PID/task/TID/children` are common).
+ * Empty when `pid` is not running.
+ */
+export function processTree(pid: number): Map<number, CpuTicks> {
+  const children = new Map<number, number[]>()
+  const ticks = new Map<number, CpuTicks>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) {
+      continue
+    }
+    let stat: ProcStat
+    try {
+      stat = parseStatFields(readFileSync(`/proc/${name}/stat`, 'utf8'))
+    } catch {
+      continue // gone between the listing and the read
+    }
+    const id = Number(name)
+    ticks.set(id, stat)
+    children.set(stat.parent, [...(children.get(stat.parent) ?? []), id])
+  }
+  const tree = new Map<number, CpuTicks>()
+  const queue = ticks.has(pid) ? [pid] : []
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    tree.set(id, ticks.get(id) ?? { user: 0, system: 0 })
+    queue.push(...(children.get(id) ?? []))
+  }
+  return tree
+}
+
+/**
+ * The CPU ticks a process and every live descendant of it have used so far: a server of several
+ * processes (`--workers`) is measured whole.
+ * @throws Error when `pid` is not a running process.
+ */
+export function readTreeCpuTicks(pid: number): CpuTicks {
+  const tree = processTree(pid)
+  if (tree.size === 0) {
+    return readCpuTicks(pid) // throws the error of a process that is not there
+  }
+  let user = 0
+  let system = 0
+  for (const ticks of tree.values()) {
+    user += ticks.user
+    system += ticks.system
+  }
+  return { user, system }
 }
 
 let ticksPerSecond: number | undefined

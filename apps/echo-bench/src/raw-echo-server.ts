@@ -2,11 +2,23 @@
 /**
  * The baseline every Node networking layer is measured against: a plain `node:net` echo server
  * with pause/resume backpressure. Prints its port on standard error like the wirekit server;
- * with `--unix PATH`, listens on that Unix socket instead and prints the path.
+ * with `--unix PATH`, listens on that Unix socket instead and prints the path; with
+ * `--tls-cert FILE --tls-key FILE`, the same over `node:tls`.
  */
-import { createServer } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { createServer as createTCPServer, type Socket } from 'node:net'
+import { createServer as createTLSServer } from 'node:tls'
+import { parseArgs } from 'node:util'
 
-const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+const { values } = parseArgs({
+  options: {
+    unix: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  },
+})
+
+function echo(socket: Socket): void {
   socket.on('data', (chunk: Buffer) => {
     if (!socket.write(chunk)) {
       socket.pause()
@@ -15,9 +27,18 @@ const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => 
   })
   socket.on('end', () => socket.end())
   socket.on('error', () => socket.destroy())
-})
-const unixIndex = process.argv.indexOf('--unix')
-const unixPath = unixIndex === -1 ? undefined : process.argv[unixIndex + 1]
+}
+
+const options = { allowHalfOpen: true, noDelay: true }
+const cert = values['tls-cert']
+const key = values['tls-key']
+const server =
+  cert === undefined || key === undefined
+    ? createTCPServer(options, echo)
+    : createTLSServer({ ...options, cert: readFileSync(cert), key: readFileSync(key) }, echo)
+// A client that fails its handshake (or resets) must not take the server down.
+server.on('tlsClientError', () => undefined)
+const unixPath = values.unix
 if (unixPath === undefined) {
   server.listen(0, '127.0.0.1', () => {
     const address = server.address()

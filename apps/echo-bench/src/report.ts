@@ -1,110 +1,46 @@
-import { cpuPerRequest, idleBytes, latency, requestsPerSecond, type Spread } from './figures.ts'
-import { micros, sizeLabel, times, whole } from './format.ts'
+import {
+  cpuTable as comparisonCpuTable,
+  markdownTable,
+  rateTable,
+  type ComparisonInput,
+} from './comparison-tables.ts'
+import { idleBytes, latency } from './figures.ts'
+import { sizeLabel, whole } from './format.ts'
 import { rawOnSameNode, serverOfKind, serversOf, type BenchResults } from './results.ts'
 import type { ServerInfo } from './servers.ts'
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, header.map(() => '---'), ...rows]
-    .map((row) => `| ${row.join(' | ')} |`)
-    .join('\n')
-}
-
-/** `a / b` of two medians, or `n/a` when either is missing (or when they are the same server). */
-function ratio(value: Spread | undefined, versus: Spread | undefined, same: boolean): string {
-  return value === undefined || versus === undefined || same
-    ? 'n/a'
-    : times(value.median / versus.median)
+/** The plain TCP comparison as the generic tables take it, with ratios to uvloop and C. */
+function tcpComparison(results: BenchResults, withRaw: boolean): ComparisonInput {
+  const uvloop = serverOfKind(results, 'uvloop')
+  const c = serverOfKind(results, 'c')
+  return {
+    measured: results,
+    servers: serversOf(results),
+    sizes: results.plan.sizes,
+    ratios: [
+      ...(withRaw
+        ? [
+            {
+              header: '/ raw node:net (same Node)',
+              versus: (server: ServerInfo) =>
+                server.kind === 'wirekit' ? rawOnSameNode(results, server) : undefined,
+            },
+          ]
+        : []),
+      { header: '/ uvloop', versus: () => uvloop },
+      { header: '/ C', versus: () => c },
+    ],
+  }
 }
 
 /** Requests per second: median and range of every server at every size, with ratios. */
 export function throughputTable(results: BenchResults): string {
-  const uvloop = serverOfKind(results, 'uvloop')
-  const c = serverOfKind(results, 'c')
-  const rows = results.plan.sizes.flatMap((size) =>
-    serversOf(results).flatMap((server) => {
-      const own = requestsPerSecond(results, server.name, size)
-      if (own === undefined) {
-        return []
-      }
-      const of = (other: ServerInfo | undefined): string =>
-        ratio(
-          own,
-          other && requestsPerSecond(results, other.name, size),
-          other?.name === server.name,
-        )
-      const raw = server.kind === 'wirekit' ? rawOnSameNode(results, server) : undefined
-      return [
-        [
-          sizeLabel(size),
-          server.name,
-          whole(own.median),
-          `${whole(own.min)}-${whole(own.max)}`,
-          of(raw),
-          of(uvloop),
-          of(c),
-        ],
-      ]
-    }),
-  )
-  return table(
-    [
-      'size',
-      'server',
-      'req/s (median)',
-      'min-max',
-      '/ raw node:net (same Node)',
-      '/ uvloop',
-      '/ C',
-    ],
-    rows,
-  )
+  return rateTable(tcpComparison(results, true))
 }
 
 /** The server's own CPU time per request, user and system apart, with ratios to uvloop and C. */
 export function cpuTable(results: BenchResults): string {
-  const uvloop = serverOfKind(results, 'uvloop')
-  const c = serverOfKind(results, 'c')
-  const rows = results.plan.sizes.flatMap((size) =>
-    serversOf(results).flatMap((server) => {
-      const own = cpuPerRequest(results, server.name, size)
-      if (own === undefined) {
-        return []
-      }
-      const of = (other: ServerInfo | undefined): string =>
-        ratio(
-          own.total,
-          other && cpuPerRequest(results, other.name, size)?.total,
-          other?.name === server.name,
-        )
-      return [
-        [
-          sizeLabel(size),
-          server.name,
-          micros(own.user),
-          micros(own.system),
-          micros(own.total.median),
-          `${micros(own.total.min)}-${micros(own.total.max)}`,
-          of(uvloop),
-          of(c),
-        ],
-      ]
-    }),
-  )
-  return rows.length === 0
-    ? 'Not measured in this run.'
-    : table(
-        [
-          'size',
-          'server',
-          'user µs',
-          'system µs',
-          'total µs (median)',
-          'min-max',
-          '/ uvloop',
-          '/ C',
-        ],
-        rows,
-      )
+  return comparisonCpuTable(tcpComparison(results, false))
 }
 
 /** Latency percentiles, the median of the runs, in microseconds. */
@@ -118,7 +54,7 @@ export function latencyTable(results: BenchResults): string {
         : [[sizeLabel(size), server.name, ...values.map((value) => whole(value ?? 0))]]
     }),
   )
-  return table(['size', 'server', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs'], rows)
+  return markdownTable(['size', 'server', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs'], rows)
 }
 
 /** Memory per idle connection (growth of the server's VmRSS), each round and the median. */
@@ -129,5 +65,8 @@ export function memoryTable(results: BenchResults): string {
     m.bytesPerConnection.map(whole).join(', '),
     whole(idleBytes(results, m.server)?.median ?? Number.NaN),
   ])
-  return table(['server', 'connections', 'bytes per connection, each round', 'median'], rows)
+  return markdownTable(
+    ['server', 'connections', 'bytes per connection, each round', 'median'],
+    rows,
+  )
 }

@@ -1,4 +1,5 @@
 import type { LoadResult } from './load-options.ts'
+import type { ExtraSectionId, SectionId } from './sections.ts'
 import type { ServerInfo, ServerKind } from './servers.ts'
 
 /** Every run of one server at one size. */
@@ -24,6 +25,22 @@ export interface RunPlan {
   readonly connections: number
   readonly threads: number
   readonly idle: number
+  /** The comparisons run (files written before there were others: plain TCP alone). */
+  readonly sections?: readonly SectionId[]
+  /** Datagram sizes of the UDP comparison. */
+  readonly datagramSizes?: readonly number[]
+}
+
+/**
+ * One comparison besides plain TCP: its servers in the order they alternated (none when it was
+ * skipped), the sizes it measured, every run, and what was left out or stood in.
+ */
+export interface SectionResults {
+  readonly id: ExtraSectionId
+  readonly servers: readonly ServerInfo[]
+  readonly sizes: readonly number[]
+  readonly series: readonly Series[]
+  readonly notes: readonly string[]
 }
 
 /** The machine a comparison ran on. */
@@ -40,8 +57,10 @@ export interface Environment {
 
 /**
  * Everything one `pnpm bench` run measured: `docs/benchmarks/results.json`, from which the
- * report and the chart are drawn. Files written before the CPU figures and the C server have no
- * `date`, `command`, `environment`, `servers` or `notes`, and no `serverCpu` in their runs.
+ * report and the chart are drawn. `series` and `memory` are the plain TCP comparison (empty when
+ * the run left it out), `sections` the others. Files written before the CPU figures and the C
+ * server have no `date`, `command`, `environment`, `servers` or `notes`, and no `serverCpu` in
+ * their runs; files written before the other comparisons have no `sections`.
  */
 export interface BenchResults {
   readonly date?: string
@@ -52,6 +71,8 @@ export interface BenchResults {
   readonly notes?: readonly string[]
   readonly series: readonly Series[]
   readonly memory: readonly MemoryFigure[]
+  /** The other comparisons of the run, in the order they ran. */
+  readonly sections?: readonly SectionResults[]
 }
 
 const OLDER_NAMES: Record<string, ServerKind> = {

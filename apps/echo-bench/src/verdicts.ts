@@ -1,65 +1,10 @@
-import {
-  cpuPerRequest,
-  idleBytes,
-  latency,
-  overlap,
-  requestsPerSecond,
-  type Spread,
-} from './figures.ts'
-import { micros, sizeLabel, times, whole } from './format.ts'
+import { cpuPerRequest, idleBytes, latency, requestsPerSecond, type Spread } from './figures.ts'
+import { sizeLabel, whole } from './format.ts'
+import { judge, missingIn, verdictRows, verdictSummary, type Verdict } from './judge.ts'
+
+export type { Verdict } from './judge.ts'
 import { rawOnSameNode, serverOfKind, serversOf, type BenchResults } from './results.ts'
 import type { ServerInfo } from './servers.ts'
-
-/** One target of the performance issues, judged on one run's own figures. */
-export interface Verdict {
-  /** The wirekit server judged. */
-  readonly server: string
-  readonly target: string
-  /** The ratio and the figures behind it, or why there is none. */
-  readonly measured: string
-  /** `undefined` when the run did not measure what the target needs. */
-  readonly met: boolean | undefined
-  readonly note: string
-}
-
-/** How a figure is written in the measured column. */
-const UNITS = {
-  'req/s': (value: number) => `${whole(value)} req/s`,
-  cpu: (value: number) => `${micros(value)} µs`,
-  latency: (value: number) => `${whole(value)} µs`,
-}
-
-/**
- * `value / versus` against a limit. `atMost` targets (CPU, latency) are met at or below the
- * limit, the others at or above it.
- */
-function judge(
-  server: string,
-  target: string,
-  value: Spread | undefined,
-  versus: Spread | undefined,
-  missing: string,
-  limit: number,
-  atMost: boolean,
-  unit: keyof typeof UNITS,
-): Verdict {
-  if (value === undefined || versus === undefined) {
-    return { server, target, measured: 'not measured', met: undefined, note: missing }
-  }
-  const ratio = value.median / versus.median
-  // Judged as shown, to two decimals: a ratio printed 1.10x meets "within 1.1x".
-  const judged = Number(ratio.toFixed(2))
-  const shown = UNITS[unit]
-  return {
-    server,
-    target,
-    measured: `${times(ratio)} (${shown(value.median)} vs ${shown(versus.median)})`,
-    met: atMost ? judged <= limit : judged >= limit,
-    note: overlap(value, versus) ? 'the min-max ranges overlap' : '',
-  }
-}
-
-const missingIn = (what: string): string => `no ${what} in this run`
 
 function forServer(results: BenchResults, wirekit: ServerInfo): Verdict[] {
   const name = wirekit.name
@@ -162,23 +107,13 @@ export function verdicts(results: BenchResults): Verdict[] {
 }
 
 /** The targets section of the report: one summary line per wirekit server, then the table. */
-export function targetsSection(results: BenchResults): string {
+export function targetsSection(results: BenchResults, more: readonly string[] = []): string {
   const all = verdicts(results)
-  const summaries = [...new Set(all.map((v) => v.server))].map((server) => {
-    const judged = all.filter((v) => v.server === server && v.met !== undefined)
-    const missed = judged.filter((v) => v.met === false)
-    const list = missed.map((v) => `${v.target} (${v.measured.split(' ')[0] ?? ''})`).join('; ')
-    return `- **${server}** met ${judged.length - missed.length} of the ${judged.length} targets this run measured${missed.length === 0 ? '.' : `; missed: ${list}.`}`
-  })
-  const rows = all.map(
-    (v) =>
-      `| ${v.server} | ${v.target} | ${v.measured} | ${v.met === undefined ? 'n/a' : v.met ? 'yes' : '**no**'} | ${v.note} |`,
-  )
+  const servers = [...new Set(all.map((v) => v.server))]
   return [
-    ...summaries,
+    ...servers.map((server) => verdictSummary(server, all)),
+    ...more,
     '',
-    '| server | target | measured | met | note |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
+    ...verdictRows(all),
   ].join('\n')
 }

@@ -14,7 +14,7 @@ describe('pnpm bench --smoke', () => {
   it("measures every server's requests and CPU and writes the report, the chart and the results", async () => {
     const { code, stderr } = await runToEnd(process.execPath, [
       BENCH,
-      ...['--smoke', '--idle', '50', '--out', out],
+      ...['--smoke', '--sections', 'tcp', '--idle', '50', '--out', out],
     ])
     expect(code, stderr).toBe(0)
     const results = JSON.parse(
@@ -30,6 +30,7 @@ describe('pnpm bench --smoke', () => {
       expect(Number.isFinite(run.serverCpu?.systemMicrosPerRequest)).toBe(true)
     }
     expect(results.memory.map((m) => m.server)).toEqual(['wirekit', 'raw node:net'])
+    expect(results.sections).toEqual([])
     // Left out only with a note saying why.
     for (const [name, reason] of [
       ['uvloop', /uvloop: skipped/],

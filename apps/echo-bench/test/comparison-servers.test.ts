@@ -11,6 +11,7 @@ const PYTHON = { path: '/usr/bin/python3', version: '3.11.2', uvloop: '0.17.0' }
 describe('comparisonServers', () => {
   it('alternates wirekit and raw node:net on each Node line, then asyncio, uvloop and C', () => {
     const { specs, notes } = comparisonServers({
+      echoServer: '/e/main.js',
       nodes: [{ path: '/n24/bin/node', version: 'v24.21.0' }],
       python: PYTHON,
       c: C,
@@ -24,6 +25,10 @@ describe('comparisonServers', () => {
       ['uvloop', 'uvloop', '/usr/bin/python3'],
       ['C epoll', 'c', '/b/epoll-echo'],
     ])
+    expect(specs[2]?.args).toEqual([
+      '/e/main.js',
+      ...['--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
+    ])
     expect(specs.find((s) => s.kind === 'uvloop')?.runtime).toBe(
       'Python 3.11.2 (/usr/bin/python3), uvloop 0.17.0',
     )
@@ -32,6 +37,7 @@ describe('comparisonServers', () => {
 
   it('says what it leaves out, and refuses a Node line given twice', () => {
     const { specs, notes } = comparisonServers({
+      echoServer: '/e/main.js',
       nodes: [],
       python: { ...PYTHON, uvloop: undefined },
       c: { binary: undefined, note: 'C epoll: skipped, no C compiler (cc) on the PATH' },
@@ -43,6 +49,7 @@ describe('comparisonServers', () => {
     ])
     expect(() =>
       comparisonServers({
+        echoServer: '/e/main.js',
         nodes: [{ path: '/other/node', version: process.version }],
         python: PYTHON,
         c: C,

@@ -1,5 +1,5 @@
 import type { LoadResult } from '../src/load-options.ts'
-import type { BenchResults, Series } from '../src/results.ts'
+import type { BenchResults, SectionResults, Series } from '../src/results.ts'
 import type { ServerInfo } from '../src/servers.ts'
 
 /** The figures of one server at one size: three rounds spread evenly around each median. */
@@ -114,4 +114,24 @@ export const ISSUE_15: Record<string, Record<number, Figures>> = {
     10240: { rps: 108_900, cpu: [5.6, 2.9] },
     102400: { rps: 35_800, cpu: [13, 11] },
   },
+}
+
+/**
+ * One comparison besides plain TCP, with figures per server name and size as {@link resultsOf}
+ * makes them; `each` may add to every run (negotiated TLS, datagram counts).
+ */
+export function sectionOf(
+  id: SectionResults['id'],
+  servers: readonly ServerInfo[],
+  figures: Record<string, Record<number, Figures>>,
+  each: (run: LoadResult) => LoadResult = (run) => run,
+): SectionResults {
+  const { series, plan } = resultsOf(figures, servers)
+  return {
+    id,
+    servers,
+    sizes: plan.sizes,
+    series: series.map((s) => ({ ...s, runs: s.runs.map(each) })),
+    notes: [],
+  }
 }

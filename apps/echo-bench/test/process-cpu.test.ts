@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LoadResult } from '../src/load-options.ts'
-import { clockTicksPerSecond, parseProcStat, readCpuTicks, serverCpu } from '../src/process-cpu.ts'
+import {
+  clockTicksPerSecond,
+  parseProcStat,
+  readCpuTicks,
+  readTreeCpuTicks,
+  serverCpu,
+} from '../src/process-cpu.ts'
 import { GENERATOR, runToEnd, startListening, stopServers } from './child-processes.ts'
 
 afterEach(stopServers)
@@ -53,6 +59,38 @@ describe('parseProcStat', () => {
       userMicrosPerRequest: 50,
       systemMicrosPerRequest: 20,
     })
+  })
+})
+
+describe('readTreeCpuTicks', () => {
+  it('adds the CPU time of every descendant: a server of several processes is measured whole', async () => {
+    // A parent that starts a child; the child's own child burns 300 ms of CPU, then all wait.
+    const grandchild = `${SPIN}; spin(300000); process.stdout.write('spun\\n'); setInterval(() => {}, 1000)`
+    const child = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: ['ignore', 'inherit', 'inherit'] }); setInterval(() => {}, 1000)`
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: ['ignore', 'inherit', 'inherit'] }); setInterval(() => {}, 1000)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    )
+    try {
+      await once(parent.stdout, 'data')
+      const pid = parent.pid ?? 0
+      const own = readCpuTicks(pid)
+      const tree = readTreeCpuTicks(pid)
+      const seconds = (ticks: { user: number; system: number }) =>
+        (ticks.user + ticks.system) / clockTicksPerSecond()
+      expect(seconds(tree)).toBeGreaterThanOrEqual(0.28 + seconds(own))
+      expect(seconds(own)).toBeLessThan(0.28) // the spin is not the parent's
+    } finally {
+      process.kill(-(parent.pid ?? 0), 'SIGKILL') // the whole group: parent, child and grandchild
+    }
+  })
+
+  it('throws for a process that is not there', () => {
+    expect(() => readTreeCpuTicks(2 ** 22 + 12345)).toThrow(/ENOENT/)
   })
 })
 
