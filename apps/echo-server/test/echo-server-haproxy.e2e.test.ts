@@ -106,14 +106,16 @@ describe.skipIf(!plan.run)(`echo-server behind a real HAProxy (${plan.reason})`,
       /^EchoServer_127\.0\.0\.1_\d+: the proxy's own connection, such as a health check \(PROXY v2 LOCAL\)$/gm
     await expect
       .poll(() => echo.log().match(healthCheck)?.length ?? 0, { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(2)
+      .toBeGreaterThanOrEqual(1)
     const client = await exchange('127.0.0.1', ports[0] ?? 0, Buffer.from('after the checks'))
     expect(client.echo.toString()).toBe('after the checks')
     expect(echo.log()).toMatch(
       /^EchoServer_127\.0\.0\.1_\d+: closing: the proxy reset its health check$/m,
     )
-    // A check reset before the server could read its peer's address is reported by the transport
-    // as coming from "an unknown address"; none is refused from HAProxy's own address.
+    // HAProxy resets each check as soon as it has sent the header: a check reset before the server
+    // could read its peer's address is reported by the transport as a refusal from "an unknown
+    // address" (most of them, on a busy machine: hence at least one LOCAL check above, not all).
+    // None is refused from HAProxy's own address.
     expect(echo.log()).not.toMatch(
       /invalid PROXY header|127\.0\.0\.1 port \d+: not a trusted proxy|ERROR/,
     )
