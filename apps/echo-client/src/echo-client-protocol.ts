@@ -1,6 +1,23 @@
 import { createHash, type Hash } from 'node:crypto'
 import { Protocol, type Transport } from '@wirekit/protocol-core'
 import { formatBytes, type Logger } from '@wirekit/app-support'
+import type { TCPExtraInfo } from '@wirekit/transport-tcp'
+
+/**
+ * The one line saying the connection is TLS, with what and whose certificate (verified: the
+ * connection would have failed otherwise); `undefined` on a plaintext connection.
+ */
+function tlsLine(transport: Transport): string | undefined {
+  const tls = transport as unknown as Transport<TCPExtraInfo>
+  const version = tls.getExtraInfo('tlsProtocol')
+  if (version === undefined) {
+    return undefined
+  }
+  const cipher = tls.getExtraInfo('cipher')?.name ?? 'unknown cipher'
+  const subject = tls.getExtraInfo('peercert')?.subject
+  const names = Object.entries(subject ?? {}).map(([key, value]) => `${key}=${String(value)}`)
+  return `TLS on: ${version} with ${cipher}, server certificate ${names.join(', ')} verified`
+}
 
 /** How an exchange ended: the bytes both ways (length and SHA-256), and the error if any. */
 export interface ExchangeResult {
@@ -71,6 +88,10 @@ export class EchoClient extends Protocol {
         ? `connecting to ${peer.replace(/^\0/, '@')}`
         : `connecting to ${peer?.address ?? 'unknown'} port ${peer?.port ?? 0}`,
     )
+    const tls = tlsLine(transport)
+    if (tls !== undefined) {
+      this.#log.debug(tls)
+    }
     if (this.#options.source !== undefined) {
       return
     }

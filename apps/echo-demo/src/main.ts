@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
  * The seed's demo: start the echo server, run the echo client three times against it, stop the
- * server, and show both logs, as the "Output" section of the PyMOTW article does.
+ * server, and show both logs, as the "Output" section of the PyMOTW article does; over TCP, or
+ * with `--tls`, `--udp` or `--unix`.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { EXIT, runCli } from '@wirekit/app-support'
+import { demoMode, USAGE, type DemoMode } from './demo-modes.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -19,8 +22,8 @@ function section(title: string, log: string): void {
   process.stdout.write(`\n$ ${title}\n${log.trimEnd()}\n`)
 }
 
-async function runClient(port: number): Promise<{ code: number | null; log: string }> {
-  const child = spawn(process.execPath, [binOf('echo-client'), '--port', String(port)], {
+async function runClient(args: readonly string[]): Promise<{ code: number | null; log: string }> {
+  const child = spawn(process.execPath, [binOf('echo-client'), ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
   })
   let log = ''
@@ -29,40 +32,57 @@ async function runClient(port: number): Promise<{ code: number | null; log: stri
   return { code, log }
 }
 
-const server = spawn(process.execPath, [binOf('echo-server'), '--port', '0'], {
-  stdio: ['ignore', 'inherit', 'pipe'],
-})
-let serverLog = ''
-const lines = createInterface({ input: server.stderr })
-const port = await new Promise<number>((resolve, reject) => {
-  lines.on('line', (line) => {
-    serverLog += `${line}\n`
-    const match = /^main: starting up on \S+ port (\d+)$/.exec(line)
-    if (match?.[1] !== undefined) {
-      resolve(Number(match[1]))
-    }
+async function runDemo(mode: DemoMode): Promise<number> {
+  const server = spawn(process.execPath, [binOf('echo-server'), ...mode.serverArgs], {
+    stdio: ['ignore', 'inherit', 'pipe'],
   })
-  server.once('exit', () => {
-    reject(new Error(`the echo server stopped before listening:\n${serverLog}`))
+  let serverLog = ''
+  const lines = createInterface({ input: server.stderr })
+  const where = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      serverLog += `${line}\n`
+      const match = /^main: starting up on (.+)$/.exec(line)
+      if (match?.[1] !== undefined) {
+        resolve(match[1])
+      }
+    })
+    server.once('exit', () => {
+      reject(new Error(`the echo server stopped before listening:\n${serverLog}`))
+    })
   })
-})
 
-process.stdout.write(
-  `The echo server listens on localhost port ${port}; the client runs three times.\n`,
-)
-let failed = 0
-for (let run = 1; run <= 3; run++) {
-  const { code, log } = await runClient(port)
-  section(`echo-client --port ${port}    # run ${run}, exit status ${code ?? 'none'}`, log)
-  failed += code === 0 ? 0 : 1
+  process.stdout.write(
+    `The echo server listens on ${where} (${mode.name}); the client runs three times.\n`,
+  )
+  let failed = 0
+  for (let run = 1; run <= 3; run++) {
+    const args = mode.clientArgs(where)
+    const { code, log } = await runClient(args)
+    section(`echo-client ${args.join(' ')}    # run ${run}, exit status ${code ?? 'none'}`, log)
+    failed += code === 0 ? 0 : 1
+  }
+  server.kill('SIGINT')
+  const [serverCode] = (await once(server, 'exit')) as [number | null]
+  section(
+    `echo-server ${mode.serverArgs.join(' ')}    # stopped with SIGINT, exit status ${serverCode ?? 'none'}`,
+    serverLog,
+  )
+  if (failed > 0 || serverCode !== 0) {
+    process.stderr.write('error: the demo did not run cleanly\n')
+    return EXIT.failure
+  }
+  return EXIT.ok
 }
-server.kill('SIGINT')
-const [serverCode] = (await once(server, 'exit')) as [number | null]
-section(
-  `echo-server --port 0    # stopped with SIGINT, exit status ${serverCode ?? 'none'}`,
-  serverLog,
-)
-if (failed > 0 || serverCode !== 0) {
-  process.stderr.write('error: the demo did not run cleanly\n')
-  process.exitCode = 1
-}
+
+await runCli(USAGE, async () => {
+  const mode = demoMode(process.argv.slice(2))
+  if (mode === undefined) {
+    process.stdout.write(USAGE)
+    return EXIT.ok
+  }
+  try {
+    return await runDemo(mode)
+  } finally {
+    mode.cleanup()
+  }
+})

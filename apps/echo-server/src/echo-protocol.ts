@@ -1,5 +1,6 @@
 import { BufferedProtocol, type Transport } from '@wirekit/protocol-core'
 import { formatBytes, Logger, type LogSink } from '@wirekit/app-support'
+import { connectionDetails, isProxyHealthCheck } from './connection-details.ts'
 
 /**
  * One read buffer for every connection: each read is echoed (the transport copies what it
@@ -24,6 +25,7 @@ function loggerName(transport: Transport): string {
     const shown = typeof path !== 'string' ? 'unknown' : path.replace(/^\0/, '@')
     return `EchoServer_${shown}_${unixConnections}`
   }
+  // Behind a balancer the peer is the client the PROXY header names.
   return `EchoServer_${peer?.address ?? 'unknown'}_${peer?.port ?? 0}`
 }
 
@@ -32,11 +34,14 @@ function loggerName(transport: Transport): string {
  *
  * It is a {@link BufferedProtocol} (asyncio's zero-copy receive path): the socket reads straight
  * into {@link readBuffer}, so a request costs no allocation. The callbacks and log lines are the
- * seed's; `bufferUpdated` plays the part of its `data_received`.
+ * seed's; `bufferUpdated` plays the part of its `data_received`. Over TLS and behind a load
+ * balancer the lines are the same, the client's address being the one the PROXY header gives,
+ * plus a line on the balancer and the client's certificate (see {@link connectionDetails}).
  */
 export class EchoServer extends BufferedProtocol {
   readonly #sink: LogSink
   #log: Logger | undefined
+  #healthCheck = false
 
   constructor(sink: LogSink) {
     super()
@@ -47,6 +52,12 @@ export class EchoServer extends BufferedProtocol {
     super.connectionMade(transport)
     this.#log = new Logger(loggerName(transport), this.#sink)
     this.#log.debug('connection accepted')
+    this.#healthCheck = isProxyHealthCheck(transport)
+    if (this.#log.enabled('debug')) {
+      for (const line of connectionDetails(transport)) {
+        this.#log.debug(line)
+      }
+    }
   }
 
   override getBuffer(): Uint8Array {
@@ -79,6 +90,9 @@ export class EchoServer extends BufferedProtocol {
   override connectionLost(error: Error | undefined): void {
     if (error === undefined) {
       this.#log?.debug('closing')
+    } else if (this.#healthCheck && (error as { code?: unknown }).code === 'ECONNRESET') {
+      // HAProxy resets its health checks on purpose (no TIME_WAIT): not worth an ERROR line each.
+      this.#log?.debug('closing: the proxy reset its health check')
     } else {
       this.#log?.error(`ERROR: ${error.message}`)
     }

@@ -1,6 +1,9 @@
 import type { Server } from '@wirekit/protocol-core'
 import type { Logger } from '@wirekit/app-support'
 
+/** What shutting down needs of a server: a TCP or Unix-socket `Server`, or the UDP endpoints. */
+export type ShutdownTarget = Pick<Server, 'close' | 'closeClients' | 'abortClients' | 'waitClosed'>
+
 /** The signals that shut the server down gracefully. */
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
@@ -13,7 +16,11 @@ export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM',
  * Call it before announcing that the server listens: a signal sent right after the
  * announcement must find the handlers in place.
  */
-export function closeOnSignal(server: Server, log: Logger, deadlineSeconds: number): Promise<void> {
+export function closeOnSignal(
+  server: ShutdownTarget,
+  log: Logger,
+  deadlineSeconds: number,
+): Promise<void> {
   return new Promise((resolve) => {
     let state: 'serving' | 'closing' | 'closed' = 'serving'
     const onSignal = (signal: NodeJS.Signals): void => {

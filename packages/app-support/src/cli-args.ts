@@ -67,3 +67,22 @@ export function parseLogLevel(option: string, value: string): LogLevel {
   }
   return level
 }
+
+/** A file given on the command line: any path but an empty one (the file is read later). */
+export function parseFilePath(option: string, value: string): string {
+  if (value === '') {
+    throw new UsageError(`${option} needs a file`)
+  }
+  return value
+}
+
+/**
+ * A Unix socket path given on the command line: `@NAME` stands for the Linux abstract name
+ * `'\0NAME'`, as `ss` shows it.
+ */
+export function parseUnixPath(option: string, value: string): string {
+  if (value === '' || value === '@') {
+    throw new UsageError(`${option} needs a socket path or @NAME`)
+  }
+  return value.startsWith('@') ? `\0${value.slice(1)}` : value
+}

@@ -1,5 +1,6 @@
 import { escapeText } from './format-bytes.ts'
 import { UsageError } from './cli-args.ts'
+import { ConfigError } from './config-error.ts'
 import { writeStderr } from './stderr.ts'
 
 /**
@@ -12,7 +13,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, brokenPipe: 141 } as const
 
 /**
  * Runs an app's main function: a {@link UsageError} prints `error: ...` and the usage and exits 2;
- * any other error (a `NetworkError` from a transport above all) prints one `error: ...` line and exits 1.
+ * a {@link ConfigError} prints `error: ...` alone and exits 2; any other error (a `NetworkError` from a transport above all) prints one `error: ...` line and exits 1.
  * Never a stack trace.
  */
 export async function runCli(usage: string, main: () => Promise<number>): Promise<void> {
@@ -21,6 +22,11 @@ export async function runCli(usage: string, main: () => Promise<number>): Promis
   } catch (error) {
     if (error instanceof UsageError) {
       writeStderr(`error: ${escapeText(error.message)}\n${usage}`)
+      process.exitCode = EXIT.usage
+      return
+    }
+    if (error instanceof ConfigError) {
+      writeStderr(`error: ${escapeText(error.message)}\n`)
       process.exitCode = EXIT.usage
       return
     }

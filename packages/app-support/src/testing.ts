@@ -136,3 +136,15 @@ export function startProcess(
 export function runNode(args: readonly string[], input?: Buffer): Promise<Finished> {
   return startProcess(process.execPath, args, input).finished
 }
+
+export {
+  findHAProxy,
+  freePorts,
+  HAPROXY_MISSING,
+  planHAProxyTests,
+  startHAProxy,
+  type HAProxyFrontend,
+  type HAProxyInstance,
+  type HAProxyTestPlan,
+  type StartHAProxyOptions,
+} from './haproxy.ts'

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   parseCount,
+  parseFilePath,
   parseHost,
   parseLogLevel,
   parsePort,
   parseSeconds,
+  parseUnixPath,
   UsageError,
 } from '../src/index.ts'
 
@@ -84,6 +86,27 @@ describe('numbers and levels', () => {
     expect(parseLogLevel('--log-level', 'warn')).toBe('warn')
     expect(() => parseLogLevel('--log-level', 'verbose')).toThrow(
       '--log-level must be one of debug, info, warn, error, got "verbose"',
+    )
+  })
+})
+
+describe('parseFilePath', () => {
+  it('takes any path but an empty one', () => {
+    expect(parseFilePath('--tls-ca', 'ca.pem')).toBe('ca.pem')
+    expect(parseFilePath('--tls-ca', '/a b/c.pem')).toBe('/a b/c.pem')
+    expect(() => parseFilePath('--tls-ca', '')).toThrow(new UsageError('--tls-ca needs a file'))
+  })
+})
+
+describe('parseUnixPath', () => {
+  it('takes a path, and @NAME as the abstract name NUL NAME', () => {
+    expect(parseUnixPath('--unix', '/tmp/echo.sock')).toBe('/tmp/echo.sock')
+    expect(parseUnixPath('--unix', '@echo')).toBe('\0echo')
+  })
+
+  it.each(['', '@'])('refuses %j', (value) => {
+    expect(() => parseUnixPath('--unix', value)).toThrow(
+      new UsageError('--unix needs a socket path or @NAME'),
     )
   })
 })

@@ -12,7 +12,7 @@ import {
   startHAProxy,
   type HAProxyFrontend,
   type HAProxyInstance,
-} from './helpers/haproxy.ts'
+} from '@wirekit/app-support/testing'
 
 const version = findHAProxy()
 const required = process.env.WIREKIT_REQUIRE_HAPROXY === '1'

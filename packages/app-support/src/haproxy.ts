@@ -1,7 +1,8 @@
 /**
  * Starts a real HAProxy on loopback for interop tests: each frontend listens on a free port and
  * forwards TCP to a server of the test's, with `send-proxy`, `send-proxy-v2` or any other
- * `server` line options. Reusable by any package's tests (transport-level PROXY tests too).
+ * `server` line options. Exported by `@wirekit/app-support/testing` for every package's tests: the
+ * PROXY parser's, the transport's and the apps' end-to-end tests.
  *
  * HAProxy cannot bind port 0 and tell us the port, so a free port is found by binding port 0 in
  * Node and closing it; if another process takes it meanwhile, HAProxy fails with EADDRINUSE and
@@ -10,8 +11,8 @@
  * timer, says it is ready.
  * @example
  * ```ts
- * const found = findHAProxy()
- * describe.skipIf(found == null)('behind HAProxy', () => {
+ * const plan = planHAProxyTests('echo-server')
+ * describe.skipIf(!plan.run)(`behind HAProxy (${plan.reason})`, () => {
  *   it('relays the client address', async () => {
  *     const haproxy = await startHAProxy([
  *       { bind: '127.0.0.1', server: { host: '127.0.0.1', port: serverPort }, serverOptions: 'send-proxy-v2' },
@@ -83,6 +84,42 @@ export function findHAProxy(executable = 'haproxy'): string | undefined {
     return undefined
   }
   return /^HA-?Proxy version .*$/m.exec(result.stdout)?.[0] ?? result.stdout.split('\n')[0]
+}
+
+/** Whether a package's HAProxy tests run here, from {@link planHAProxyTests}. */
+export interface HAProxyTestPlan {
+  /** The installed HAProxy's version line, or `undefined` when `haproxy` cannot be run. */
+  readonly version: string | undefined
+  /**
+   * `true` when the tests run: HAProxy is installed, or `WIREKIT_REQUIRE_HAPROXY=1` (as in CI)
+   * says they must, so that a missing HAProxy fails them instead of skipping.
+   */
+  readonly run: boolean
+  /** The version line, or why the tests skip (and how to install HAProxy): for titles and failures. */
+  readonly reason: string
+}
+
+/** What to install when HAProxy is missing. */
+export const HAPROXY_MISSING =
+  'haproxy is not installed (apt-get update && apt-get install -y haproxy); with WIREKIT_REQUIRE_HAPROXY=1, as in CI, this fails instead'
+
+/**
+ * Decides whether a package's HAProxy tests run, and prints one line on standard error when they
+ * are skipped (a skip is never silent). Inside the suite, assert `plan.version` is defined so
+ * that `WIREKIT_REQUIRE_HAPROXY=1` without HAProxy fails.
+ * @param label - Who skips, for the printed line, such as `'echo-server'`.
+ * @param env - The environment to read `WIREKIT_REQUIRE_HAPROXY` from.
+ */
+export function planHAProxyTests(
+  label: string,
+  env: NodeJS.ProcessEnv = process.env,
+): HAProxyTestPlan {
+  const version = findHAProxy()
+  const required = env.WIREKIT_REQUIRE_HAPROXY === '1'
+  if (version == null && !required) {
+    process.stderr.write(`${label}: skipping the HAProxy interop tests: ${HAPROXY_MISSING}\n`)
+  }
+  return { version, run: version != null || required, reason: version ?? HAPROXY_MISSING }
 }
 
 /**
