@@ -36,6 +36,11 @@ export interface SetUpOutcome {
   ready(socket: Socket, kind: SocketKind, reads: Reads, firstBytes: Uint8Array | undefined): void
   /** It failed before any protocol existed (the socket is closed already). */
   failed(stage: 'proxy' | 'tls', message: string, error: Error | undefined): void
+  /**
+   * The peer went away before sending anything (a balancer's health check that connects and
+   * resets): not a failure of anyone's, so neither counted nor reported.
+   */
+  vanished(): void
 }
 
 /**
@@ -74,9 +79,16 @@ export class ConnectionSetUp {
       return
     }
     const peer = connection.peer ?? 'an unknown address'
+    const address = socket.remoteAddress
+    if (address === undefined) {
+      // Gone before it started (a balancer's health check reset at once): nothing to judge.
+      socket.destroy()
+      this.#outcome.vanished()
+      return
+    }
     this.#pending.add(socket)
     const family = socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4'
-    if (!proxy.trusted(socket.remoteAddress ?? '', family)) {
+    if (!proxy.trusted(address, family)) {
       socket.destroy()
       this.#failed(socket, 'proxy', `refused a PROXY header from ${peer}: not a trusted proxy`)
       return
@@ -87,6 +99,10 @@ export class ConnectionSetUp {
       },
       failed: (reason) => {
         this.#failed(socket, 'proxy', `${reason} (from ${peer})`)
+      },
+      vanished: () => {
+        this.#pending.delete(socket)
+        this.#outcome.vanished()
       },
     })
     reader.start(this.#settings.userBufferReads)

@@ -53,8 +53,10 @@ function listenOne(
         port,
         backlog: settings.backlog,
         ipv6Only: address.family === 6,
-        // Node's types know reusePort from 22.12 on; it is only set where Node has it.
-        ...(settings.reusePort ? ({ reusePort: true } as object) : {}),
+        // Node's types know reusePort from 22.12 on; it is only set where Node has it. In a
+        // node:cluster worker, `exclusive` makes it bind its own socket rather than share the
+        // primary's, which is the point of SO_REUSEPORT.
+        ...(settings.reusePort ? ({ reusePort: true, exclusive: true } as object) : {}),
       },
       () => {
         listener.off('error', reject)

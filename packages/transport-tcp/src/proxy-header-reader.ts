@@ -21,6 +21,8 @@ export interface ProxyHeaderOutcome {
   readonly header: (header: ProxyHeader, rest: Uint8Array) => void
   /** No valid header (the socket is destroyed already): why, in a few words. */
   readonly failed: (reason: string) => void
+  /** The peer closed (or reset) the connection before sending a single byte. */
+  readonly vanished: () => void
 }
 
 /**
@@ -40,8 +42,15 @@ export class ProxyHeaderReader implements UserBufferReader {
     this.#push(chunk)
   }
   readonly #onClose = (): void => {
-    this.#fail('the connection closed before its PROXY header')
+    if (this.#bytesSeen === 0 && !this.#settled) {
+      this.#settle()
+      this.#socket.destroy()
+      this.#outcome.vanished()
+      return
+    }
+    this.#fail('the connection ended before its PROXY header')
   }
+  #bytesSeen = 0
 
   constructor(socket: Socket, options: ResolvedProxyOptions, outcome: ProxyHeaderOutcome) {
     this.#socket = socket
@@ -63,6 +72,7 @@ export class ProxyHeaderReader implements UserBufferReader {
     const socket = this.#socket
     socket.on('error', ignore)
     socket.once('close', this.#onClose)
+    socket.once('end', this.#onClose)
     if (userBuffers === undefined || !installUserBufferReads(socket, userBuffers, this)) {
       socket.on('data', this.#onData)
     }
@@ -90,6 +100,7 @@ export class ProxyHeaderReader implements UserBufferReader {
     if (this.#settled) {
       return
     }
+    this.#bytesSeen += chunk.byteLength
     const result = this.#parser.push(chunk)
     if (result.status === 'need-more') {
       return
@@ -118,6 +129,7 @@ export class ProxyHeaderReader implements UserBufferReader {
     clearTimeout(this.#timer)
     this.#socket.off('data', this.#onData)
     this.#socket.off('close', this.#onClose)
+    this.#socket.off('end', this.#onClose)
     this.#socket.off('error', ignore)
   }
 }

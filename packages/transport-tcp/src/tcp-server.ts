@@ -313,6 +313,11 @@ export class TCPServerImpl implements TCPServer {
       this.#drain?.connectionEnded(false)
       this.#settleIfClosed()
     },
+    vanished: () => {
+      this.#backOff?.released()
+      this.#drain?.connectionEnded(false)
+      this.#settleIfClosed()
+    },
   }
 
   /** Makes the protocol and the transport of a connection that is ready for them. */

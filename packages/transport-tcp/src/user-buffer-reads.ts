@@ -142,7 +142,8 @@ async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
     socket.on('error', () => undefined)
     socket.resume()
   })
-  server.listen(0, '127.0.0.1')
+  // Its own socket even in a node:cluster worker, whose listens the primary shares otherwise.
+  server.listen({ port: 0, host: '127.0.0.1', exclusive: true })
   await once(server, 'listening')
   try {
     const address = server.address()

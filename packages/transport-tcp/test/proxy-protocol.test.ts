@@ -157,6 +157,25 @@ describe('PROXY protocol on a server', () => {
     }
   })
 
+  it('neither counts nor reports a peer that leaves before sending anything (a health check)', async () => {
+    const warnings: string[] = []
+    const { server, protocols } = await serveCollecting(cleanup, () => new Greeter(), {
+      proxyProtocol: trustLoopback,
+      onWarning: (message) => warnings.push(message),
+    })
+    for (let i = 0; i < 5; i += 1) {
+      const socket = await balancer(portOf(server))
+      socket.resetAndDestroy()
+    }
+    const last = await balancer(portOf(server))
+    last.end()
+    await expect.poll(() => server.stats().settingUp).toBe(0)
+    await expect.poll(() => server.stats().accepted).toBe(6)
+    expect(server.proxyHeaderFailureCount).toBe(0)
+    expect(warnings).toEqual([])
+    expect(protocols).toEqual([])
+  })
+
   it('reads the header, then the TLS handshake (its ClientHello in the same segment)', async () => {
     const { server, protocols } = await serveCollecting(cleanup, () => new Greeter(), {
       proxyProtocol: trustLoopback,
