@@ -38,8 +38,10 @@ options:
   --log-level LEVEL           debug, info, warn or error (default: debug, as the seed)
   --max-connections N         close connections past N at once (default: no limit)
   --idle-timeout SECONDS      close connections with no data either way for that long
-  --shutdown-timeout SECONDS  on SIGINT, SIGTERM or SIGHUP, abort the clients still open after
-                              that (default: 5)
+  --shutdown-timeout SECONDS  on SIGINT, SIGTERM or SIGHUP, drain: stop listening, let each
+                              client finish, abort those still open after that (default: 5)
+  --workers N                 N processes serving one port: SO_REUSEPORT where Node has it
+                              (22.12 and later), node:cluster round-robin otherwise (default: 1)
   --version                   print the version
   -h, --help                  show this help
 
@@ -73,6 +75,8 @@ export interface ServerConfig {
   readonly maxConnections: number | undefined
   readonly idleTimeoutSeconds: number | undefined
   readonly shutdownTimeoutSeconds: number
+  /** Processes serving the port (1: this one alone). */
+  readonly workers: number
 }
 
 const OPTIONS = {
@@ -90,6 +94,7 @@ const OPTIONS = {
   'max-connections': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
+  workers: { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -108,6 +113,7 @@ const CONFLICTS: readonly OptionConflict<Option>[] = [
   { option: 'udp', others: ['max-connections', 'idle-timeout'], why: ': UDP has no connections' },
   { option: 'unix', others: TLS_OPTIONS, why: ': TLS is served on TCP' },
   { option: 'unix', others: ['proxy-protocol'], why: PROXY_ONLY_ON_TCP },
+  { option: 'workers', others: ['unix', 'udp'], why: ': the workers share a TCP port' },
 ]
 
 /** Options that need another. */
@@ -184,5 +190,6 @@ export function parseServerArgs(args: readonly string[]): ServerConfig {
       values['shutdown-timeout'] ?? '5',
       true,
     ),
+    workers: values.workers === undefined ? 1 : parseCount('--workers', values.workers),
   }
 }

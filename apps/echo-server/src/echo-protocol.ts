@@ -106,4 +106,12 @@ export class EchoServer extends BufferedProtocol {
   override resumeWriting(): void {
     this.transport?.resumeReading()
   }
+
+  /**
+   * The server drains (a shutdown): an echo has nothing to finish but what it owes, so it closes
+   * now; the close flushes what was echoed before.
+   */
+  drainRequested(): void {
+    this.transport?.close()
+  }
 }

@@ -12,6 +12,8 @@ export interface StartedServer {
   readonly server: ShutdownTarget
   /** The seed's `starting up on HOST port PORT` (the real port), or the Unix socket path. */
   readonly where: string
+  /** The port it listens on (0 for a Unix socket). */
+  readonly port: number
   /** Info lines after it: TLS, PROXY protocol or UDP on. */
   readonly notes: readonly string[]
   /** Warning lines after it (a certificate clients will refuse). */
@@ -33,12 +35,14 @@ export async function startServer(
   config: ServerConfig,
   sink: LogSink,
   log: Logger,
+  reusePort = false,
 ): Promise<StartedServer> {
   if (config.udp) {
     const server = await openDatagramServer(config.host, config.port, sink, log)
     return {
       server,
       where: `${config.host} port ${server.port}`,
+      port: server.port,
       notes: ['UDP: each datagram is echoed to its sender'],
       warnings: [],
     }
@@ -58,7 +62,7 @@ export async function startServer(
       path: unixPath,
       ...options,
     })
-    return { server, where: escapeText(showUnixPath(unixPath)), notes: [], warnings: [] }
+    return { server, where: escapeText(showUnixPath(unixPath)), port: 0, notes: [], warnings: [] }
   }
   const server = await createServer(() => new EchoServer(sink), {
     host: config.host,
@@ -68,7 +72,9 @@ export async function startServer(
     ...(trustedProxies === undefined
       ? {}
       : { proxyProtocol: { trusted: trustedProxyList(trustedProxies) } }),
+    ...(reusePort ? { reusePort: true } : {}),
   })
+  const port = server.addresses()[0]?.port ?? config.port
   const notes: string[] = []
   if (trustedProxies !== undefined) {
     notes.push(
@@ -80,7 +86,8 @@ export async function startServer(
   }
   return {
     server,
-    where: `${config.host} port ${server.addresses()[0]?.port ?? config.port}`,
+    where: `${config.host} port ${port}`,
+    port,
     notes,
     warnings: tls?.warning === undefined ? [] : [tls.warning],
   }

@@ -17,6 +17,7 @@ describe('parseServerArgs', () => {
       maxConnections: undefined,
       idleTimeoutSeconds: undefined,
       shutdownTimeoutSeconds: 5,
+      workers: 1,
     })
   })
 
@@ -35,6 +36,8 @@ describe('parseServerArgs', () => {
         '2.5',
         '--shutdown-timeout',
         '0',
+        '--workers',
+        '3',
       ]),
     ).toEqual({
       help: false,
@@ -49,6 +52,7 @@ describe('parseServerArgs', () => {
       maxConnections: 100,
       idleTimeoutSeconds: 2.5,
       shutdownTimeoutSeconds: 0,
+      workers: 3,
     })
   })
 

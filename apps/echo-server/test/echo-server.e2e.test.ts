@@ -12,8 +12,8 @@ afterEach(async () => {
   }
 })
 
-async function start(args: readonly string[]): Promise<RunningServer> {
-  const server = await startServer(args)
+async function start(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const server = await startServer(args, env)
   servers.push(server)
   return server
 }
@@ -157,12 +157,18 @@ describe('echo-server (built, run as a user would)', () => {
   )
 
   it('aborts at the shutdown deadline the clients that do not read, and a second signal at once', async () => {
-    const server = await start(['--host', '127.0.0.1', '--port', '0', '--shutdown-timeout', '0.5'])
+    // NODE_DEBUG=wirekit says when the echo's writes back up: only then can the close not flush.
+    const server = await start(
+      ['--host', '127.0.0.1', '--port', '0', '--shutdown-timeout', '0.5'],
+      { ...process.env, NODE_DEBUG: 'wirekit' },
+    )
     const stuck = connect({ host: '127.0.0.1', port: server.port })
     await once(stuck, 'connect')
     stuck.on('error', () => undefined)
     stuck.write(Buffer.alloc(32 * 1024 * 1024)) // never read back: the echo cannot drain
-    await expect.poll(() => server.log()).toContain('received')
+    await expect
+      .poll(() => server.log(), { timeout: 15_000 })
+      .toMatch(/WIREKIT \d+: pause writing to/)
     server.child.kill('SIGINT')
     expect(await server.exit()).toBe(0)
     expect(server.log()).toContain(

@@ -9,17 +9,28 @@ export interface RunningServer {
   readonly child: StartedProcess['child']
   readonly port: number
   log(): string
+  /** Waits for a line of the log; gives its first capture group. */
+  waitForLog(pattern: RegExp): Promise<string>
   exit(): Promise<number | null>
 }
 
 /** Starts the built echo server and waits for its "starting up" line. */
-export async function startServer(args: readonly string[]): Promise<RunningServer> {
-  const started = startProcess(process.execPath, [serverBin, ...args])
+export async function startServer(
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<RunningServer> {
+  const started = startProcess(
+    process.execPath,
+    [serverBin, ...args],
+    undefined,
+    env === undefined ? {} : { env },
+  )
   const port = Number(await started.waitForStderr(/^main: starting up on \S+ port (\d+)$/m))
   return {
     child: started.child,
     port,
     log: () => started.stderr(),
+    waitForLog: (pattern) => started.waitForStderr(pattern),
     exit: async () => (await started.finished).code,
   }
 }
