@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BenchResults, SectionResults } from '../src/results.ts'
 import { runToEnd } from './child-processes.ts'
-import { writeStandInEchoServer } from './stand-in-echo-server.ts'
+import { writeOlderEchoServer } from './older-echo-server.ts'
 
 const BENCH = fileURLToPath(new URL('../dist/bench.js', import.meta.url))
 const folder = mkdtempSync(join(tmpdir(), 'bench-sections-'))
@@ -74,7 +74,10 @@ describe('pnpm bench --smoke: the comparisons beyond TCP', () => {
   }, 180_000)
 
   it('several cores and PROXY: skipped with a note by an echo-server without the flags', async () => {
-    const { results, report } = await smoke('skipped', ['--sections', 'workers,proxy'])
+    const older = writeOlderEchoServer(folder)
+    const { results, report } = await smoke('skipped', [
+      ...['--sections', 'workers,proxy', '--echo-server', older],
+    ])
     expect(results.sections?.map((s) => [s.id, s.servers.length, s.notes.length])).toEqual([
       ['workers', 0, 1],
       ['proxy', 0, 1],
@@ -85,11 +88,8 @@ describe('pnpm bench --smoke: the comparisons beyond TCP', () => {
     )
   }, 60_000)
 
-  it('several cores and PROXY: measured against an echo-server that has the flags', async () => {
-    const standIn = writeStandInEchoServer(folder)
-    const { results, report } = await smoke('stand-in', [
-      ...['--sections', 'workers,proxy', '--echo-server', standIn],
-    ])
+  it('several cores and PROXY: measured against the workspace echo-server', async () => {
+    const { results, report } = await smoke('measured', ['--sections', 'workers,proxy'])
     const [workers, proxy] = results.sections ?? []
     expect(workers?.servers.map((s) => [s.name, s.workers])).toEqual([
       ['wirekit, 1 worker', 1],

@@ -110,21 +110,30 @@ describe('a release with the project’s own commands, to a throwaway Verdaccio 
     expect(privateOne.status).toBe(404)
   })
 
-  it('npm installs @wirekit/transport-tcp alone in a new folder; protocol-core comes from the registry', async () => {
+  it('npm installs @wirekit/transport-tcp alone in a new folder; its @wirekit dependencies come from the registry', async () => {
     writeFileSync(
       join(consumer, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
     )
     await runChecked('npm', ['install', '@wirekit/transport-tcp'], consumer, env)
     const tcp = readManifest(join(consumer, 'node_modules/@wirekit/transport-tcp/package.json'))
-    const core = readManifest(join(consumer, 'node_modules/@wirekit/protocol-core/package.json'))
-    const coreInCopy = readManifest(join(copy.dir, 'packages/protocol-core/package.json'))
-    expect(core.version).toBe(coreInCopy.version)
-    expect(tcp.dependencies).toEqual({ '@wirekit/protocol-core': `^${coreInCopy.version}` })
+    const tcpInCopy = readManifest(join(copy.dir, 'packages/transport-tcp/package.json'))
+    // Its dependencies are the workspace's own packages, at the versions just published.
+    const dependencies = Object.keys(tcp.dependencies ?? {})
+    expect(dependencies).toContain('@wirekit/protocol-core')
+    expect(dependencies).toEqual(Object.keys(tcpInCopy.dependencies ?? {}))
+    for (const name of dependencies) {
+      const inCopy = readManifest(
+        join(copy.dir, 'packages', name.slice('@wirekit/'.length), 'package.json'),
+      )
+      const installed = readManifest(join(consumer, 'node_modules', name, 'package.json'))
+      expect(tcp.dependencies?.[name], name).toBe(`^${inCopy.version}`)
+      expect(installed.version, name).toBe(inCopy.version)
+    }
     const lock = readJson(join(consumer, 'package-lock.json')) as {
       packages: Record<string, { resolved?: string }>
     }
-    for (const name of ['@wirekit/transport-tcp', '@wirekit/protocol-core']) {
+    for (const name of ['@wirekit/transport-tcp', ...dependencies]) {
       expect(lock.packages[`node_modules/${name}`]?.resolved, name).toMatch(
         new RegExp(`^${registry.url.replace(/[.]/g, '\\.')}`),
       )
