@@ -1,5 +1,13 @@
 import { availableParallelism, loadavg } from 'node:os'
 
+/**
+ * TCP's initial retransmission timeout. When a burst of connects fills a server's accept queue,
+ * the kernel drops the last step of a handshake and retries it this much later: the client took
+ * the connection as open, the server accepts it (and starts its timers) a second later. Checks on
+ * bursts of connects allow for one such retry.
+ */
+export const HANDSHAKE_RETRY_MS = 1000
+
 /** A margin for a timing check, and how it was reached (for the check's evidence). */
 export interface TimingMargin {
   readonly ms: number
