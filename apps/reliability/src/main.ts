@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     throw new RangeError(`--minutes must be a number in (0, 120], got ${values.minutes}`)
   }
   const targets: Targets = {
+    ...defaultTargets,
     serverScript: values.server ?? defaultTargets.serverScript,
     clientScript: values.client ?? defaultTargets.clientScript,
     host: values.host,

@@ -2,9 +2,22 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
 
-/** A raw loopback socket, connected. Rejects with the socket error (its `code`, e.g. `ECONNREFUSED`). */
-export async function connectPeer(host: string, port: number, timeoutMs = 10_000): Promise<Socket> {
-  const socket = connect({ host, port, noDelay: true })
+/**
+ * A raw loopback socket, connected (from `localAddress`, when given). Rejects with the socket
+ * error (its `code`, e.g. `ECONNREFUSED`).
+ */
+export async function connectPeer(
+  host: string,
+  port: number,
+  timeoutMs = 10_000,
+  localAddress?: string,
+): Promise<Socket> {
+  const socket = connect({
+    host,
+    port,
+    noDelay: true,
+    ...(localAddress == null ? {} : { localAddress }),
+  })
   const timer = setTimeout(() => {
     socket.destroy(new Error(`connect to ${host} port ${port} timed out after ${timeoutMs} ms`))
   }, timeoutMs)
@@ -16,6 +29,20 @@ export async function connectPeer(host: string, port: number, timeoutMs = 10_000
     throw error
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/**
+ * Tries a connect and tells how it went: `connected` (the socket is closed again at once), or
+ * the error's code (`ECONNREFUSED` for a server that stopped listening).
+ */
+export async function tryConnect(host: string, port: number, timeoutMs = 5000): Promise<string> {
+  try {
+    const socket = await connectPeer(host, port, timeoutMs)
+    socket.destroy()
+    return 'connected'
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error)
   }
 }
 
@@ -131,6 +158,31 @@ export async function writeAll(
     }
   }
   return true
+}
+
+/**
+ * Writes `block` again and again until the socket is blocked (a write returned `false` and no
+ * `'drain'` came for `blockedMs`), closes, or `maxWrites` were made; `onWrite` is told of each
+ * write. For peers that stop reading while the server owes them bytes.
+ */
+export async function writeUntilBlocked(
+  socket: Socket,
+  block: Uint8Array,
+  onWrite: (chunk: Uint8Array) => Uint8Array = (chunk) => chunk,
+  blockedMs = 500,
+  maxWrites = 1024,
+): Promise<void> {
+  for (let written = 0; written < maxWrites && !socket.destroyed; written += 1) {
+    if (!socket.write(onWrite(block))) {
+      const outcome = await Promise.race([
+        drained(socket),
+        new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), blockedMs)),
+      ])
+      if (outcome !== true) {
+        return
+      }
+    }
+  }
 }
 
 /** `total` random bytes in chunks of `size(i)` bytes (the last one cut to fit). */

@@ -7,12 +7,23 @@ import { runChurn } from './scenarios/churn.ts'
 import { runClientStdin } from './scenarios/client-stdin.ts'
 import { runConcurrency } from './scenarios/concurrency.ts'
 import { runDescriptorExhaustion } from './scenarios/descriptor-exhaustion.ts'
+import { runDrainUnderLoad } from './scenarios/drain-under-load.ts'
 import { runFlood } from './scenarios/flood.ts'
 import { runHalfClose } from './scenarios/half-close.ts'
 import { runIdleTimeout } from './scenarios/idle-timeout.ts'
 import { runPeerReset } from './scenarios/peer-reset.ts'
+import { runProxyForgedHeaders } from './scenarios/proxy-forged-headers.ts'
+import { runProxySilentPeers } from './scenarios/proxy-silent-peers.ts'
+import { runProxyTrickledHeaders } from './scenarios/proxy-trickled-headers.ts'
 import { runSigterm } from './scenarios/sigterm.ts'
 import { runSoak } from './scenarios/soak.ts'
+import { runTLSHandshakeFlood } from './scenarios/tls-handshake-flood.ts'
+import { runTLSHangUps } from './scenarios/tls-hang-ups.ts'
+import { runTLSNoCloseNotify } from './scenarios/tls-no-close-notify.ts'
+import { runTLSPlaintextClients } from './scenarios/tls-plaintext-clients.ts'
+import { runTLSSilentClients } from './scenarios/tls-silent-clients.ts'
+import { runUDPFlood } from './scenarios/udp-flood.ts'
+import { runUDPPortUnreachable } from './scenarios/udp-port-unreachable.ts'
 import { runUnixLivePath } from './scenarios/unix-live-path.ts'
 import { runUnixStaleSocket } from './scenarios/unix-stale-socket.ts'
 
@@ -125,6 +136,76 @@ export const scenarios: readonly ScenarioSpec[] = [
     title: 'Unix socket: 50 (CI 5) second servers on a live path, 10 clients echoing through it',
     inDefaultRun: true,
     run: (targets, { full }) => runUnixLivePath(targets, { attempts: full ? 50 : 5 }),
+  },
+  {
+    id: '14a',
+    title: 'TLS: 150 (CI 30) plaintext clients on the TLS port',
+    inDefaultRun: true,
+    run: (targets, { full }) => runTLSPlaintextClients(targets, { clientsPerKind: full ? 50 : 10 }),
+  },
+  {
+    id: '14b',
+    title: 'TLS: 1,000 (CI 200) clients that never handshake, handshake timeout 2 s',
+    inDefaultRun: true,
+    run: (targets, { full }) => runTLSSilentClients(targets, { clients: full ? 1000 : 200 }),
+  },
+  {
+    id: '14c',
+    title: 'TLS: 2,000 failed handshakes over 25 s (CI 200 at once): rate-limited warnings',
+    inDefaultRun: true,
+    run: (targets, { full }) =>
+      runTLSHandshakeFlood(
+        targets,
+        full ? { failures: 2000, durationMs: 25_000 } : { failures: 200, durationMs: 0 },
+      ),
+  },
+  {
+    id: '14d',
+    title: 'TLS: 50 (CI 5) peers of each kind that never send close_notify',
+    inDefaultRun: true,
+    run: (targets, { full }) => runTLSNoCloseNotify(targets, { peersPerKind: full ? 50 : 5 }),
+  },
+  {
+    id: '14e',
+    title: 'TLS: 100 (CI 5) peers of each kind that go away mid-handshake',
+    inDefaultRun: true,
+    run: (targets, { full }) => runTLSHangUps(targets, { peersPerKind: full ? 100 : 5 }),
+  },
+  {
+    id: '15a',
+    title: 'UDP: 1,000,000 (CI 100,000) datagrams to a slow endpoint',
+    inDefaultRun: true,
+    run: (targets, { full }) => runUDPFlood(targets, { datagrams: full ? 1_000_000 : 100_000 }),
+  },
+  {
+    id: '15b',
+    title: 'UDP: ICMP port unreachable on a connected endpoint, 100 (CI 20) datagrams',
+    inDefaultRun: true,
+    run: (targets, { full }) => runUDPPortUnreachable(targets, { datagrams: full ? 100 : 20 }),
+  },
+  {
+    id: '16a',
+    title: 'PROXY: 20 (CI 4) headers trickled one byte at a time',
+    inDefaultRun: true,
+    run: (targets, { full }) => runProxyTrickledHeaders(targets, { peers: full ? 20 : 4 }),
+  },
+  {
+    id: '16b',
+    title: 'PROXY: 1,000 (CI 200) peers that never send a header, header timeout 2 s',
+    inDefaultRun: true,
+    run: (targets, { full }) => runProxySilentPeers(targets, { peers: full ? 1000 : 200 }),
+  },
+  {
+    id: '16c',
+    title: 'PROXY: 20 (CI 3) forged or malformed headers of each kind',
+    inDefaultRun: true,
+    run: (targets, { full }) => runProxyForgedHeaders(targets, { peersPerKind: full ? 20 : 3 }),
+  },
+  {
+    id: '17',
+    title: 'drain under load: 2,000 (CI 200) connections exchanging data',
+    inDefaultRun: true,
+    run: (targets, { full }) => runDrainUnderLoad(targets, { connections: full ? 2000 : 200 }),
   },
 ]
 

@@ -32,6 +32,9 @@ const LISTENING = /starting up on (\S+) port (\d+)/
 /** The line the garbage-collection preload prints after each collection. */
 const COLLECTED = /^wirekit-reliability: garbage collected, heap (\d+) external (\d+)$/
 
+/** A reply of a server the suite drives by commands (`src/servers/control.ts`). */
+const REPLY = /^wirekit-reliability: reply (\S+) (.*)$/
+
 /** What V8 holds right after a full garbage collection, in bytes. */
 export interface HeapAfterCollection {
   /** Live objects on the V8 heap (`heapUsed`). */
@@ -87,6 +90,7 @@ export class ServerProcess {
   readonly #exited: Promise<ProcessExit>
   readonly #countLines: () => number
   readonly #collectedWaiters: ((heap: HeapAfterCollection) => void)[] = []
+  readonly #replyWaiters = new Map<string, ((value: unknown) => void)[]>()
 
   private constructor(
     child: ChildProcess,
@@ -124,10 +128,16 @@ export class ServerProcess {
       resolveListening = resolve
     })
     let onCollected = (_heap: HeapAfterCollection): void => undefined
+    let onReply = (_name: string, _value: unknown): void => undefined
     const keep = (line: string): void => {
       const collected = COLLECTED.exec(line)
       if (collected != null) {
         onCollected({ heapUsed: Number(collected[1]), external: Number(collected[2]) })
+        return
+      }
+      const reply = REPLY.exec(line)
+      if (reply?.[1] != null && reply[2] != null) {
+        onReply(reply[1], JSON.parse(reply[2]))
         return
       }
       total += 1
@@ -143,6 +153,8 @@ export class ServerProcess {
     if (child.stderr == null || child.stdout == null) {
       throw new Error('the server process has no output pipes')
     }
+    // A command written after the server exited fails with EPIPE: the exit is what counts.
+    child.stdin?.on('error', () => undefined)
     createInterface({ input: child.stderr }).on('line', keep)
     createInterface({ input: child.stdout }).on('line', keep)
     const timeoutMs = launch.startTimeoutMs ?? 15_000
@@ -165,7 +177,48 @@ export class ServerProcess {
     }
     const server = new ServerProcess(child, outcome.host, outcome.port, lines, exited, () => total)
     onCollected = (heap) => server.#collectedWaiters.shift()?.(heap)
+    onReply = (name, value) => server.#replyWaiters.get(name)?.shift()?.(value)
     return server
+  }
+
+  /**
+   * Sends a command line to a server the suite drives by commands (see `src/servers/control.ts`),
+   * and resolves with the value of its next reply named `reply` (the command's name when not given).
+   * Rejects if the reply does not come within `timeoutMs` or the server exits first.
+   * @example
+   * ```ts
+   * const stats = await server.command<StreamServerStats>('stats')
+   * ```
+   */
+  async command<TReply>(line: string, reply?: string, timeoutMs = 10_000): Promise<TReply> {
+    const name = reply ?? line.split(' ')[0] ?? line
+    const waiting = this.nextReply<TReply>(name, timeoutMs)
+    this.child.stdin?.write(`${line}\n`)
+    return waiting
+  }
+
+  /** Resolves with the value of the server's next reply named `name` (a command's later outcome). */
+  async nextReply<TReply>(name: string, timeoutMs = 10_000): Promise<TReply> {
+    let resolveReply: (value: unknown) => void = () => undefined
+    const replied = new Promise<unknown>((resolve) => {
+      resolveReply = resolve
+    })
+    const waiters = this.#replyWaiters.get(name) ?? []
+    waiters.push(resolveReply)
+    this.#replyWaiters.set(name, waiters)
+    const outcome = await Promise.race([
+      replied.then((value) => ({ value })),
+      this.waitExit(timeoutMs),
+    ])
+    if (outcome != null && 'value' in outcome) {
+      return outcome.value as TReply
+    }
+    waiters.splice(waiters.indexOf(resolveReply), 1)
+    throw new Error(
+      outcome == null
+        ? `the server sent no ${name} reply within ${timeoutMs} ms`
+        : `the server exited before its ${name} reply (${describeExit(outcome)})`,
+    )
   }
 
   /**

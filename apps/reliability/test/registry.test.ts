@@ -11,6 +11,14 @@ describe('the CLI registry and table', () => {
   it('selects by number; 9 names 9a and 9b; an unknown number is refused', () => {
     expect(selectScenarios(['9', '1'], false).map((spec) => spec.id)).toEqual(['1', '9a', '9b'])
     expect(selectScenarios(['13'], false).map((spec) => spec.id)).toEqual(['13a', '13b'])
+    expect(selectScenarios(['14', '17'], false).map((spec) => spec.id)).toEqual([
+      '14a',
+      '14b',
+      '14c',
+      '14d',
+      '14e',
+      '17',
+    ])
     expect(() => selectScenarios(['99'], false)).toThrow(/unknown scenario 99/)
   })
 

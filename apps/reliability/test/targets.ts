@@ -16,3 +16,15 @@ export const naiveTargets: Targets = {
   ...defaultTargets,
   serverScript: fileURLToPath(new URL('./fixtures/naive-echo-server.mjs', import.meta.url)),
 }
+
+/**
+ * The deliberately broken stand-ins of `fixtures/naive-stream-server.mjs` (TLS, PROXY header,
+ * drain) and `fixtures/naive-datagram-sender.mjs` (UDP), in place of this app's driven servers.
+ */
+export const naiveDrivenTargets: Targets = {
+  ...targets,
+  streamServerScript: fileURLToPath(new URL('./fixtures/naive-stream-server.mjs', import.meta.url)),
+  datagramSenderScript: fileURLToPath(
+    new URL('./fixtures/naive-datagram-sender.mjs', import.meta.url),
+  ),
+}

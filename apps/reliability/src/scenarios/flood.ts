@@ -3,6 +3,7 @@ import { Report, type ScenarioResult } from '../checks.ts'
 import { Receiver, connectPeer, describeEcho, echoOn, echoOnce, randomChunks } from '../peer.ts'
 import { pollStats } from '../process-stats.ts'
 import { withServer, type Targets } from '../targets.ts'
+import { HANDSHAKE_RETRY_MS, timingMargin } from '../timing-margin.ts'
 
 /** Sizes of {@link runFlood}. */
 export interface FloodParams {
@@ -22,8 +23,10 @@ interface Attempt {
 
 /**
  * Scenario 9a: a flood of connects against `--max-connections`. The excess must be closed at once
- * (EOF or reset, no hang), the server must hold at most the limit, the connections it kept must
- * be served, and a legitimate client's echo must work afterwards.
+ * (EOF or reset, no hang: within a margin that grows with the machine's load, and one retried TCP
+ * handshake, since 500 connects at once can fill the accept queue), the server must hold at most
+ * the limit, the connections it kept must be served, and a legitimate client's echo must work
+ * afterwards.
  */
 export async function runFlood(targets: Targets, params: FloodParams): Promise<ScenarioResult> {
   const limit = params.maxConnections ?? 100
@@ -46,7 +49,8 @@ export async function runFlood(targets: Targets, params: FloodParams): Promise<S
       )
       const failedConnects = settled.length - attempts.length
       const excess = params.connects - limit
-      const deadline = performance.now() + (params.closeWaitMs ?? 10_000)
+      const margin = timingMargin(1000)
+      const deadline = performance.now() + (params.closeWaitMs ?? Math.max(10_000, margin.ms))
       const closedCount = (): number =>
         attempts.filter(({ receiver }) => receiver.closedAt != null).length + failedConnects
       while (closedCount() < excess && performance.now() < deadline) {
@@ -68,9 +72,10 @@ export async function runFlood(targets: Targets, params: FloodParams): Promise<S
       }
       report.check(
         `the excess (${excess}) was closed at once`,
-        closedCount() >= excess && slowest < 1000,
+        closedCount() >= excess && slowest <= margin.ms + HANDSHAKE_RETRY_MS,
         `${closed.length} closed after connecting (${[...ends].map(([end, count]) => `${count} ${end}`).join(', ')}), ` +
-          `${failedConnects} failed to connect; slowest close ${Math.round(slowest)} ms after connect`,
+          `${failedConnects} failed to connect; slowest close ${Math.round(slowest)} ms after connect ` +
+          `(bound ${margin.description}, + ${HANDSHAKE_RETRY_MS} ms for a retried handshake)`,
       )
       report.figure('slowest excess close', `${Math.round(slowest)} ms`)
       const held = attempts.filter(({ receiver }) => receiver.closedAt == null)

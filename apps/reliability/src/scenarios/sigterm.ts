@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Report, type ScenarioResult } from '../checks.ts'
-import { Receiver, connectPeer, drained, echoOnce, randomChunks } from '../peer.ts'
+import { Receiver, connectPeer, drained, echoOnce, randomChunks, tryConnect } from '../peer.ts'
 import { baselineAfter, pollStats } from '../process-stats.ts'
 import { describeExit, type ServerProcess } from '../server-process.ts'
 import { readKernelSockets } from '../tcp-queues.ts'
 import { startServer, type Targets } from '../targets.ts'
+import { timingMargin } from '../timing-margin.ts'
+import { until } from '../until.ts'
 import { STACK_LINE } from './peer-reset.ts'
 
 /** Sizes of {@link runSigterm}. */
@@ -31,22 +33,6 @@ async function open(targets: Targets, server: ServerProcess, count: number): Pro
     peers.push({ socket, receiver: new Receiver(socket) })
   }
   return peers
-}
-
-/** Resolves `true` once `condition` holds, `false` after `timeoutMs`; checks every `intervalMs`. */
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 20,
-): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs
-  while (!(await condition())) {
-    if (performance.now() >= deadline) {
-      return false
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
-  }
-  return true
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
@@ -123,19 +109,23 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
     // The server must have read every byte the busy clients sent (nothing left in its receive
     // queue) while their echo is still on its way back: then the full echo is owed to them.
     const busyPorts = new Set(busy.map(({ socket }) => socket.localPort))
-    const ready = await until(async () => {
-      if (busy.some(({ socket }) => socket.writableLength > 0)) {
-        return false
-      }
-      if (nonReaders.some(({ socket }) => socket.writableLength === 0)) {
-        return false
-      }
-      const sockets = await readKernelSockets()
-      const serverSide = sockets.filter(
-        (s) => s.localPort === server.port && busyPorts.has(s.remotePort) && s.state === 1,
-      )
-      return serverSide.length === busyCount && serverSide.every((s) => s.receiveQueue === 0)
-    }, 15_000)
+    const ready = await until(
+      async () => {
+        if (busy.some(({ socket }) => socket.writableLength > 0)) {
+          return false
+        }
+        if (nonReaders.some(({ socket }) => socket.writableLength === 0)) {
+          return false
+        }
+        const sockets = await readKernelSockets()
+        const serverSide = sockets.filter(
+          (s) => s.localPort === server.port && busyPorts.has(s.remotePort) && s.state === 1,
+        )
+        return serverSide.length === busyCount && serverSide.every((s) => s.receiveQueue === 0)
+      },
+      timingMargin(15_000).ms,
+      20,
+    )
     const pending = busy.map(({ receiver }) => busyBytes - receiver.bytes)
     report.check(
       'before the signal: busy echoes under way, non-readers blocked',
@@ -171,7 +161,8 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
         }
         return [...nonReaderPorts.values()].every((at) => at !== Infinity)
       },
-      (deadlineS + 5) * 1000,
+      deadlineS * 1000 + timingMargin(600).ms + 5000,
+      20,
     )
 
     const firstIdleEnd = await until(
@@ -179,23 +170,16 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
       5000,
       5,
     )
-    let refusal = 'no attempt'
-    if (firstIdleEnd) {
-      try {
-        const late = await connectPeer(targets.host, server.port, 2000)
-        late.destroy()
-        refusal = 'connected'
-      } catch (error) {
-        refusal = (error as { code?: string }).code ?? String(error)
-      }
-    }
+    const refusal = firstIdleEnd
+      ? await tryConnect(targets.host, server.port, 2000)
+      : 'no attempt: no idle client saw its end'
     report.check(
       'a new connect right after the signal is refused',
       refusal === 'ECONNREFUSED',
       `${refusal}, ${seconds(performance.now() - signalled)} after the signal`,
     )
 
-    const exit = await server.waitExit((deadlineS + 10) * 1000)
+    const exit = await server.waitExit(deadlineS * 1000 + timingMargin(900).ms + 10_000)
     const exitedAfter = performance.now() - signalled
     await released
     for (const { socket } of nonReaders) {
@@ -211,10 +195,12 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
 
     const idleLate = Math.max(...idle.map(closedAfter))
     const idleEnds = new Set(idle.map(({ receiver }) => receiver.end))
+    const atOnce = timingMargin(1000)
     report.check(
       'idle clients closed at once (EOF)',
-      idleLate < 1000 && [...idleEnds].every((end) => end === 'eof'),
-      `last closed ${seconds(idleLate)} after the signal; ends: ${[...idleEnds].join(', ')}`,
+      idleLate <= atOnce.ms && [...idleEnds].every((end) => end === 'eof'),
+      `last closed ${seconds(idleLate)} after the signal (bound ${atOnce.description}); ` +
+        `ends: ${[...idleEnds].join(', ')}`,
     )
     report.figure('idle clients closed within', seconds(idleLate))
 
@@ -234,12 +220,13 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
     // deadline. Either way none may outlive the deadline.
     const abortTimes = [...nonReaderPorts.values()]
     const deadlineMs = deadlineS * 1000
-    const latest = deadlineMs * 1.2 + 200
+    const releaseMargin = timingMargin(600)
     const atDeadline = abortTimes.filter((ms) => ms >= deadlineMs * 0.8).length
     report.check(
       `non-readers released no later than the ${deadlineS} s deadline`,
-      abortTimes.every((ms) => ms <= latest),
-      `the server let go of them ${abortTimes.map(seconds).join(', ')} after the signal`,
+      abortTimes.every((ms) => ms <= deadlineMs + releaseMargin.ms),
+      `the server let go of them ${abortTimes.map(seconds).join(', ')} after the signal ` +
+        `(bound: the deadline + ${releaseMargin.description})`,
     )
     report.figure(
       'non-readers released',
@@ -251,10 +238,13 @@ export async function runSigterm(targets: Targets, params: SigtermParams): Promi
       nonReaderEnds.every((ms) => ms < Infinity),
       `ends: ${nonReaders.map(({ receiver }) => receiver.end).join(', ')}`,
     )
+    const exitMargin = timingMargin(900)
     report.check(
       'the server exited with code 0, by the deadline',
-      exit?.code === 0 && exitedAfter <= deadlineMs * 1.2 + 500,
-      exit == null ? 'still running' : `${describeExit(exit)} after ${seconds(exitedAfter)}`,
+      exit?.code === 0 && exitedAfter <= deadlineMs + exitMargin.ms,
+      exit == null
+        ? 'still running'
+        : `${describeExit(exit)} after ${seconds(exitedAfter)} (bound: the deadline + ${exitMargin.description})`,
     )
     report.figure('exit after the signal', seconds(exitedAfter))
     const stack = server.lines.filter((line) => STACK_LINE.test(line))
