@@ -5,7 +5,7 @@ import { scenarios, selectScenarios } from './registry.ts'
 import { formatResults } from './results-table.ts'
 import { defaultTargets, type Targets } from './targets.ts'
 
-/** The scenario numbers for --help, from the registry: `1..12; 9 runs 9a and 9b`. */
+/** The scenario numbers for --help, from the registry: `1..17; 9 runs 9a, 9b; 14 runs 14a-14e`. */
 function scenarioNumbers(): string {
   const numberOf = (id: string): string => id.replace(/[a-z]$/, '')
   const numbers = [...new Set(scenarios.map((spec) => numberOf(spec.id)))]
@@ -13,7 +13,12 @@ function scenarioNumbers(): string {
     const ids = scenarios
       .map((spec) => spec.id)
       .filter((id) => id !== number && numberOf(id) === number)
-    return ids.length === 0 ? [] : [`${number} runs ${ids.join(' and ')}`]
+    if (ids.length === 0) {
+      return []
+    }
+    return [
+      `${number} runs ${ids.length > 2 ? `${ids[0] ?? ''}-${ids.at(-1) ?? ''}` : ids.join(', ')}`,
+    ]
   })
   return [`${numbers[0] ?? ''}..${numbers.at(-1) ?? ''}`, ...groups].join('; ')
 }
@@ -21,7 +26,8 @@ function scenarioNumbers(): string {
 const USAGE = `usage: wirekit-reliability [--scenario N]... [--full] [--minutes M] [--json]
                            [--server PATH] [--client PATH] [--host 127.0.0.1|::1]
 
-  --scenario N   run scenario N (${scenarioNumbers()}); repeat for several
+  --scenario N   run scenario N, repeat for several:
+                 ${scenarioNumbers()}
   --full         the full sizes (1 GiB, 10,000 connections, 100,000 cycles, the soak...)
   --minutes M    the soak's length (scenario 10), default 10
   --json         print the results as JSON instead of a table
