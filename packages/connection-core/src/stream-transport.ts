@@ -215,7 +215,9 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (current === undefined) {
       return true
     }
-    if (sameStart(current, lent) && current.length >= nread) {
+    // The same view again (a protocol that reuses one buffer) took the read whole: no need to look
+    // at its memory, whose getters cost more than the rest of a read's bookkeeping.
+    if (current === lent || (sameStart(current, lent) && current.length >= nread)) {
       this.#bufferUpdated(nread)
     } else {
       this.#feed(copyOf(lent, nread), current)
