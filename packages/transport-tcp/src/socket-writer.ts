@@ -46,7 +46,8 @@ export class SocketWriter {
     let rest = data
     if (this.#canWriteDirect()) {
       const written = writeDirect(this.#socket, this.#fd, data)
-      if (written < 0 || written === data.byteLength) {
+      // length, not byteLength: the same for a Uint8Array, and cheaper to read on Node 20.
+      if (written < 0 || written === data.length) {
         return
       }
       rest = data.subarray(written)
