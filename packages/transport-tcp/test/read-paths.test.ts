@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process'
-import { connect } from 'node:net'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BufferedProtocol } from '@wirekit/protocol-core'
 import { createServer } from '../src/index.ts'
 import { READ_SIZE } from '../src/read-buffer.ts'
 import { unsentBytesExact } from '../src/unsent-bytes.ts'
 import { detectReadPath } from '../src/user-buffer-reads.ts'
-import { Cleanup, rawClient, readAll } from './helpers.ts'
+import { Cleanup, echoThroughChild, fixture, rawClient } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -79,38 +74,15 @@ class BufferedSink extends BufferedProtocol {
   }
 }
 
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`fixtures/${name}`, import.meta.url))
-
-/** Starts the echo fixture (maybe with a preload), echoes through it, and returns its stderr lines. */
-async function echoThroughChild(preload: string[]): Promise<{ echoed: string; stderr: string[] }> {
-  const env = { ...process.env }
-  delete env.WIREKIT_TCP_READS
-  const child = spawn(process.execPath, [...preload, fixture('echo-server.mjs')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  cleanup.add(child, (c) => c.kill('SIGKILL'))
-  const stderr: string[] = []
-  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
-  const socket = connect({ host: '127.0.0.1', port: Number(line) })
-  socket.end('through the fallback')
-  const echoed = (await readAll(socket)).toString()
-  child.kill('SIGTERM')
-  await once(child, 'exit')
-  return { echoed, stderr }
-}
-
 describe('a read path chosen by accident', () => {
   it('is said once, by a server that falls back to events without being asked, and still echoes', async () => {
-    const broken = await echoThroughChild(['--import', fixture('hide-onread-symbol.mjs')])
+    const broken = await echoThroughChild(cleanup, ['--import', fixture('hide-onread-symbol.mjs')])
     expect(broken.echoed).toBe('through the fallback')
     const warnings = broken.stderr.filter((line) => line.startsWith('warning: '))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/read through 'data' events.*kBufferGen/)
 
-    const healthy = await echoThroughChild([])
+    const healthy = await echoThroughChild(cleanup, [])
     expect(healthy.echoed).toBe('through the fallback')
     expect(healthy.stderr).toEqual([])
   })
