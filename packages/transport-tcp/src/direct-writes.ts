@@ -164,7 +164,8 @@ async function roundTrip(): Promise<boolean> {
     accepted.on('end', () => accepted.end())
     accepted.on('error', () => undefined)
   })
-  server.listen(0, '127.0.0.1')
+  // Its own socket even in a node:cluster worker, whose listens the primary shares otherwise.
+  server.listen({ port: 0, host: '127.0.0.1', exclusive: true })
   await once(server, 'listening')
   const address = server.address()
   if (address == null || typeof address === 'string') {
