@@ -70,7 +70,10 @@ export function closeOnSignal(
           : server
               .drain({ deadline: deadlineSeconds * 1000, closeTimeout: 0, signal: cut.signal })
               .then(({ ended, closed, aborted }) => {
-                log.debug(`drained: ${ended} ended, ${closed} closed, ${aborted} aborted`)
+                // Only when there was something to drain: the seed's transcript has no such line.
+                if (ended + closed + aborted > 0) {
+                  log.debug(`drained: ${ended} ended, ${closed} closed, ${aborted} aborted`)
+                }
               })
       void drained
         .then(() => server.waitClosed())
