@@ -26,12 +26,17 @@
  * })
  * ```
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePorts, hostPort } from './loopback-ports.ts'
+import {
+  failedStart,
+  startOnFreePorts,
+  startPeerProcess,
+  type StartPeerOptions,
+} from './peer-process.ts'
 
 /** One HAProxy frontend (a listening address) and the backend server it forwards to. */
 export interface HAProxyFrontend {
@@ -64,14 +69,7 @@ export interface HAProxyInstance {
 }
 
 /** Options of {@link startHAProxy}. */
-export interface StartHAProxyOptions {
-  /** The `haproxy` executable. @default 'haproxy' */
-  readonly executable?: string
-  /** Starts to try when a port was taken meanwhile. @default 5 */
-  readonly attempts?: number
-  /** How long to wait for `Loading success.` on each start. @default 15000 */
-  readonly readyTimeoutMs?: number
-}
+export type StartHAProxyOptions = StartPeerOptions
 
 /**
  * The version line of the installed HAProxy (`HAProxy version 2.6.12-1 ...`), or `undefined` when
@@ -122,27 +120,6 @@ export function planHAProxyTests(
   return { version, run: version != null || required, reason: version ?? HAPROXY_MISSING }
 }
 
-/**
- * Ports free right now, one per host and all different: each bound with port 0 by Node, then all
- * closed together (closing each at once could hand the same port out twice).
- */
-export async function freePorts(hosts: readonly string[]): Promise<number[]> {
-  const servers = hosts.map((host) => createServer().listen(0, host))
-  try {
-    await Promise.all(servers.map((server) => once(server, 'listening')))
-    return servers.map((server) => (server.address() as AddressInfo).port)
-  } finally {
-    await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-    )
-  }
-}
-
-/** `host:port` as HAProxy writes it (IPv6 in brackets). */
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-}
-
 function configFor(frontends: readonly HAProxyFrontend[], ports: readonly number[]): string {
   const lines = [
     'global',
@@ -179,52 +156,19 @@ async function tryStart(
   const config = configFor(frontends, ports)
   const file = join(folder, 'haproxy.cfg')
   writeFileSync(file, config)
-  const child = spawn(executable, ['-W', '-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  )
-  const ready = new Promise<void>((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8')
-      if (output.includes('Loading success.')) {
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
+  const { outcome, peer } = await startPeerProcess(executable, ['-W', '-db', '-f', file], {
+    readyLine: 'Loading success.',
+    readyTimeoutMs,
+    folder,
   })
-  let timer: NodeJS.Timeout | undefined
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), readyTimeoutMs)
-  })
-  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited, timedOut])
-  clearTimeout(timer)
-
-  let stopped: Promise<void> | undefined
-  const stop = (timeoutMs = 5000): Promise<void> => {
-    stopped ??= (async () => {
-      if (child.exitCode == null && child.signalCode == null) {
-        child.kill('SIGTERM')
-        const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-        await exited
-        clearTimeout(kill)
-      }
-      rmSync(folder, { recursive: true, force: true })
-    })()
-    return stopped
-  }
-
   if (outcome === 'ready') {
-    return { ports, config, output: () => output, stop }
+    return { ports, config, ...peer }
   }
-  await stop()
-  if (outcome !== 'timeout' && output.includes('Address already in use')) {
-    return undefined
+  const error = await failedStart('haproxy', outcome, peer, { config, readyTimeoutMs })
+  if (error !== undefined) {
+    throw error
   }
-  throw new Error(
-    `haproxy did not start (${outcome === 'timeout' ? `not ready in ${readyTimeoutMs} ms` : `exit code ${String(outcome)}`}):\n${output}\nconfiguration:\n${config}`,
-  )
+  return undefined
 }
 
 /**
@@ -239,13 +183,7 @@ export async function startHAProxy(
   options: StartHAProxyOptions = {},
 ): Promise<HAProxyInstance> {
   const { executable = 'haproxy', attempts = 5, readyTimeoutMs = 15_000 } = options
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const instance = await tryStart(frontends, executable, readyTimeoutMs)
-    if (instance != null) {
-      return instance
-    }
-  }
-  throw new Error(
-    `haproxy could not bind free ports in ${attempts} attempts (EADDRINUSE each time)`,
+  return startOnFreePorts('haproxy', attempts, () =>
+    tryStart(frontends, executable, readyTimeoutMs),
   )
 }

@@ -137,9 +137,19 @@ export function runNode(args: readonly string[], input?: Buffer): Promise<Finish
   return startProcess(process.execPath, args, input).finished
 }
 
+export { freePorts } from './loopback-ports.ts'
+export {
+  findNginx,
+  NGINX_MISSING,
+  NGINX_STREAM_MODULE,
+  planNginxTests,
+  startNginx,
+  type NginxInstance,
+  type NginxStreamServer,
+  type NginxTestPlan,
+} from './nginx.ts'
 export {
   findHAProxy,
-  freePorts,
   HAPROXY_MISSING,
   planHAProxyTests,
   startHAProxy,
