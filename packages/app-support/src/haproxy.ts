@@ -46,6 +46,8 @@ export interface HAProxyFrontend {
   readonly bindOptions?: string
   /** Lines added to the frontend section, such as `'unique-id-format %{+X}o\\ %ci'`. */
   readonly frontendLines?: readonly string[]
+  /** Lines added to the backend section, such as `'option tcp-check'` and its rules. */
+  readonly backendLines?: readonly string[]
   /** The server HAProxy connects to for each client, usually the test's own server. */
   readonly server: { readonly host: string; readonly port: number }
   /**
@@ -139,6 +141,7 @@ function configFor(frontends: readonly HAProxyFrontend[], ports: readonly number
       ...(frontend.frontendLines ?? []).map((line) => `  ${line}`),
       `  default_backend be${i}`,
       `backend be${i}`,
+      ...(frontend.backendLines ?? []).map((line) => `  ${line}`),
       `  server s${i} ${hostPort(frontend.server.host, frontend.server.port)} ${frontend.serverOptions}`,
     )
   })

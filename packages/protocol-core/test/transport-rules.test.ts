@@ -105,6 +105,10 @@ describe('reusePortSupported', () => {
     expect(reusePortSupported('23.0.0')).toBe(false)
     expect(reusePortSupported('23.1.0')).toBe(true)
     expect(reusePortSupported('24.0.0')).toBe(true)
-    expect(reusePortSupported(undefined)).toBe(false)
+    expect(reusePortSupported('')).toBe(false)
+  })
+
+  it('judges the running Node.js by default', () => {
+    expect(reusePortSupported()).toBe(reusePortSupported(process.versions.node))
   })
 })
