@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/coverage/**', 'docs/api/**'] },
+  { ignores: ['**/dist/**', '**/coverage/**', 'docs/api/**', '**/.readme-examples/**'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

@@ -42,7 +42,8 @@ export async function unixEcho(path: string, bytes: number): Promise<UnixEcho> {
     return { exact: false, sent: 0, received: 0, error }
   }
   socket.end(payload)
-  await once(socket, 'close')
+  // Not once(socket, 'close'): it rejects on 'error', and a reset is an outcome to report here.
+  await new Promise((resolve) => socket.once('close', resolve))
   const echoed = Buffer.concat(received)
   const digest = (data: Buffer): string => createHash('sha256').update(data).digest('hex')
   return {
