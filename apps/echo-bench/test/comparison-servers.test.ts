@@ -7,20 +7,22 @@ import { choosePython } from '../src/python.ts'
 
 const C = { binary: '/b/epoll-echo', compiler: 'cc 12' } as const
 const PYTHON = { path: '/usr/bin/python3', version: '3.11.2', uvloop: '0.17.0' }
+// Another Node line than the one running the test (CI runs it on 20, 22, 24 and 26).
+const OTHER = process.versions.node.startsWith('24.') ? '26' : '24'
 
 describe('comparisonServers', () => {
   it('alternates wirekit and raw node:net on each Node line, then asyncio, uvloop and C', () => {
     const { specs, notes } = comparisonServers({
       echoServer: '/e/main.js',
-      nodes: [{ path: '/n24/bin/node', version: 'v24.21.0' }],
+      nodes: [{ path: `/n${OTHER}/bin/node`, version: `v${OTHER}.1.0` }],
       python: PYTHON,
       c: C,
     })
     expect(specs.map((s) => [s.name, s.kind, s.command])).toEqual([
       ['wirekit', 'wirekit', process.execPath],
       ['raw node:net', 'raw', process.execPath],
-      ['wirekit (Node 24)', 'wirekit', '/n24/bin/node'],
-      ['raw node:net (Node 24)', 'raw', '/n24/bin/node'],
+      [`wirekit (Node ${OTHER})`, 'wirekit', `/n${OTHER}/bin/node`],
+      [`raw node:net (Node ${OTHER})`, 'raw', `/n${OTHER}/bin/node`],
       ['asyncio', 'asyncio', '/usr/bin/python3'],
       ['uvloop', 'uvloop', '/usr/bin/python3'],
       ['C epoll', 'c', '/b/epoll-echo'],
