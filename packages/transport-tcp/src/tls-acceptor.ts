@@ -103,6 +103,8 @@ export class TLSAcceptor {
     // The context the server made of the options is the one in use; reported as `sslcontext`.
     this.#context = (this.#server as { _sharedCreds?: SecureContext })._sharedCreds ?? context
     this.#server.on('secureConnection', (socket: TLSSocket) => {
+      // Half-open from here on: a peer's close_notify or FIN ends its side only (see accept()).
+      socket.allowHalfOpen = true
       this.#settle(socket)?.secure(socket)
     })
     this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
@@ -127,6 +129,10 @@ export class TLSAcceptor {
    */
   accept(socket: Socket, readAhead: Uint8Array | undefined, outcome: HandshakeOutcome): void {
     this.#pending.set(socket, outcome)
+    // The TLS socket takes allowHalfOpen from this one. While the handshake runs it must be off:
+    // a FIN then can only mean the peer gave up (a TCP health check, a client that does not trust
+    // us), and Node fails the handshake at once (ECONNRESET) instead of at the handshake timeout.
+    socket.allowHalfOpen = false
     if (readAhead !== undefined && readAhead.byteLength > 0) {
       // Node's TLSSocket hands what the socket has buffered to the engine before reading more.
       socket.unshift(readAhead)

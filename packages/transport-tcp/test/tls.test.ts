@@ -257,6 +257,24 @@ describe('TLS', () => {
       expect(server.handshakeFailureCount).toBe(1)
       expect(protocols).toEqual([])
     })
+
+    it.each([
+      ['a TCP health check: connect, then FIN', Buffer.alloc(0)],
+      ['the start of a ClientHello, then FIN', Buffer.from('160301020001', 'hex')],
+    ])(
+      'release a peer that gives up mid-handshake at once, not at handshakeTimeout: %s',
+      async (_, sent) => {
+        // A minute of handshake timeout: only a release on the FIN ends the test in time.
+        const { server, protocols } = await tlsServer({ ...serverTLS, handshakeTimeout: 60_000 })
+        const socket = connect({ host: '127.0.0.1', port: portOf(server), allowHalfOpen: true })
+        socket.on('error', () => undefined)
+        await once(socket, 'connect')
+        socket.end(sent)
+        await once(socket, 'close')
+        expect(server.handshakeFailureCount).toBe(1)
+        expect(protocols).toEqual([])
+      },
+    )
   })
 
   it('half-closes over TLS: writeEof sends close_notify and the read side stays open', async () => {
