@@ -17,7 +17,8 @@ import {
 import type { Transport } from '@wirekit/protocol-core'
 import { testCertificate } from '@wirekit/test-certificates'
 import type { TCPExtraInfo, TCPServerOptions } from '../src/index.ts'
-import { Cleanup, portOf, readAll, Recorder, serveCollecting } from './helpers.ts'
+import { Cleanup, portOf, readAll, serveCollecting } from './helpers.ts'
+import { EchoRecorder } from './echo-recorder.ts'
 
 // CI sets WIREKIT_REQUIRE_HAPROXY=1 and WIREKIT_REQUIRE_NGINX=1: missing peers fail there.
 const haproxyPlan = planHAProxyTests('transport-tcp')
@@ -25,19 +26,6 @@ const nginxPlan = planNginxTests('transport-tcp')
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
-
-/** Echoes, and half-closes when the peer does. */
-class Echo extends Recorder {
-  override dataReceived(data: Uint8Array): void {
-    super.dataReceived(data)
-    this.transport?.write(data)
-  }
-  override eofReceived(): boolean {
-    super.eofReceived()
-    this.transport?.writeEof()
-    return true
-  }
-}
 
 const trustLoopback: TCPServerOptions = {
   proxyProtocol: { trusted: (address) => address === '127.0.0.1' },
@@ -69,7 +57,7 @@ async function exchange(
 }
 
 /** The server's side of the one connection it served, once it is over. */
-async function served(protocols: Echo[]): Promise<Transport<TCPExtraInfo>> {
+async function served(protocols: EchoRecorder[]): Promise<Transport<TCPExtraInfo>> {
   const [protocol] = protocols
   if (protocol?.transport === undefined) {
     throw new Error('no protocol was made')
@@ -89,7 +77,7 @@ describe.skipIf(!haproxyPlan.run)(`behind a real HAProxy (${haproxyPlan.reason})
       for (const host of ['127.0.0.1', '::1']) {
         const { server, protocols } = await serveCollecting(
           cleanup,
-          () => new Echo(),
+          () => new EchoRecorder(),
           trustLoopback,
         )
         const haproxy = await startHAProxy([
@@ -156,7 +144,7 @@ describe.skipIf(!haproxyPlan.run)(`behind a real HAProxy (${haproxyPlan.reason})
 
   it('send-proxy-v2 in front of TLS at wirekit: header, then the handshake, then the echo', async () => {
     expect(haproxyPlan.version, haproxyPlan.reason).toBeDefined()
-    const { server, protocols } = await serveCollecting(cleanup, () => new Echo(), withTls)
+    const { server, protocols } = await serveCollecting(cleanup, () => new EchoRecorder(), withTls)
     const haproxy = await startHAProxy([
       {
         bind: '127.0.0.1',
@@ -187,7 +175,7 @@ describe.skipIf(!nginxPlan.run)(`behind a real nginx stream proxy (${nginxPlan.r
       for (const host of ['127.0.0.1', '::1']) {
         const { server, protocols } = await serveCollecting(
           cleanup,
-          () => new Echo(),
+          () => new EchoRecorder(),
           tls ? withTls : trustLoopback,
         )
         const nginx = await startNginx([

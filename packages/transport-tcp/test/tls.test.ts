@@ -11,6 +11,7 @@ import {
   type TLSServerOptions,
 } from '../src/index.ts'
 import { Cleanup, portOf, Recorder, serveCollecting } from './helpers.ts'
+import { EchoRecorder } from './echo-recorder.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -18,19 +19,6 @@ afterEach(() => cleanup.run())
 const ca = testCertificate('ca').cert
 const serverTLS: TLSServerOptions = testCertificate('server')
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
-
-/** A recorder that echoes what it receives and answers EOF with EOF. */
-class Echo extends Recorder {
-  override dataReceived(data: Uint8Array): void {
-    super.dataReceived(data)
-    this.transport?.write(data)
-  }
-  override eofReceived(): boolean {
-    super.eofReceived()
-    this.transport?.writeEof()
-    return true
-  }
-}
 
 function info(transport: Transport | undefined): Transport<TCPExtraInfo> {
   if (transport === undefined) {
@@ -42,8 +30,8 @@ function info(transport: Transport | undefined): Transport<TCPExtraInfo> {
 async function tlsServer(
   options: TLSServerOptions = serverTLS,
   extra: { onWarning?: (message: string) => void } = {},
-): Promise<Awaited<ReturnType<typeof serveCollecting<Echo>>>> {
-  return serveCollecting(cleanup, () => new Echo(), { tls: options, ...extra })
+): Promise<Awaited<ReturnType<typeof serveCollecting<EchoRecorder>>>> {
+  return serveCollecting(cleanup, () => new EchoRecorder(), { tls: options, ...extra })
 }
 
 async function connectTLS(
@@ -112,7 +100,7 @@ describe('TLS', () => {
   })
 
   it('leaves the plaintext keys undefined on a plaintext connection', async () => {
-    const { server } = await serveCollecting(cleanup, () => new Echo())
+    const { server } = await serveCollecting(cleanup, () => new EchoRecorder())
     const { transport } = await createConnection(() => new Recorder(), {
       host: '127.0.0.1',
       port: portOf(server),
@@ -351,11 +339,13 @@ describe('TLS', () => {
   })
 
   it('refuses a server tls option without a certificate, and a key that is not one', async () => {
-    await expect(serveCollecting(cleanup, () => new Echo(), { tls: {} })).rejects.toThrow(
+    await expect(serveCollecting(cleanup, () => new EchoRecorder(), { tls: {} })).rejects.toThrow(
       /option tls needs the server certificate/,
     )
     await expect(
-      serveCollecting(cleanup, () => new Echo(), { tls: { key: 'not a key', cert: 'not a cert' } }),
+      serveCollecting(cleanup, () => new EchoRecorder(), {
+        tls: { key: 'not a key', cert: 'not a cert' },
+      }),
     ).rejects.toThrow(/option tls: the certificate, key or CA cannot be used/)
   })
 })
