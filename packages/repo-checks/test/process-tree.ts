@@ -38,10 +38,13 @@ function descendants(pid: number): number[] {
 /**
  * Stops a command started in its own process group the way Ctrl-C does (SIGINT to the group:
  * turbo passes it on to the tasks it runs, each in a group of its own), and if it has not ended
- * within `graceMs`, kills it and every process it started, wherever their group.
+ * within `graceMs`, kills it and every process it started, wherever their group. A process of the
+ * tree that outlives the command (a turbo whose parent ended first) is killed too: it would keep
+ * running after the test, with nobody to stop it.
  */
 export async function stopTree(started: StartedProcess, graceMs = 15_000): Promise<void> {
   const pid = started.child.pid
+  const tree = pid === undefined ? [] : descendants(pid)
   started.kill('SIGINT')
   let timer: NodeJS.Timeout | undefined
   const ended = await Promise.race([
@@ -49,16 +52,16 @@ export async function stopTree(started: StartedProcess, graceMs = 15_000): Promi
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
   ])
   clearTimeout(timer)
-  if (ended || pid === undefined) {
-    return
-  }
-  for (const child of descendants(pid)) {
+  const left = pid === undefined ? tree : [...new Set([...tree, ...descendants(pid)])]
+  for (const child of left) {
     try {
       process.kill(child, 'SIGKILL')
     } catch {
       // Already gone.
     }
   }
-  started.kill('SIGKILL')
-  await started.finished
+  if (!ended) {
+    started.kill('SIGKILL')
+    await started.finished
+  }
 }
