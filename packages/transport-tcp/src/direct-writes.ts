@@ -20,7 +20,8 @@
  */
 import { once } from 'node:events'
 import { writeSync, writevSync } from 'node:fs'
-import { connect, createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
+import { loopbackSelfTest } from './loopback-self-test.ts'
 
 /** How plain sockets write: straight to the descriptor when nothing is queued, or through the stream. */
 export type WritePath =
@@ -41,13 +42,6 @@ interface SocketInternals {
 
 /** The bytes a socket's transport wrote straight to its descriptor, for `bytesWritten`. */
 const directBytesKey = Symbol('wirekit.directBytes')
-
-/**
- * A guard against a round trip that never ends (a Node whose descriptor writes go nowhere), not a
- * deadline: a loopback round trip in the same process takes well under a millisecond, so only a
- * broken Node reaches it, never a busy machine.
- */
-const SELF_TEST_HANG_GUARD_MS = 60_000
 
 /** Node's `bytesWritten` getter: what went through the stream. */
 const streamBytesWritten = Object.getOwnPropertyDescriptor(Socket.prototype, 'bytesWritten')
@@ -157,27 +151,15 @@ export function writevDirect(socket: Socket, fd: number, chunks: readonly Uint8A
 /** One write queued through the stream, then one straight to the descriptor: the peer must get both, in order. */
 async function roundTrip(): Promise<boolean> {
   let seen = ''
-  const server = createServer((accepted) => {
-    accepted.on('data', (chunk: Buffer) => {
+  const accepted = (socket: Socket): void => {
+    socket.on('data', (chunk: Buffer) => {
       seen += chunk.toString('latin1')
     })
-    accepted.on('end', () => accepted.end())
-    accepted.on('error', () => undefined)
-  })
-  // Its own socket even in a node:cluster worker, whose listens the primary shares otherwise.
-  server.listen({ port: 0, host: '127.0.0.1', exclusive: true })
-  await once(server, 'listening')
-  const address = server.address()
-  if (address == null || typeof address === 'string') {
-    server.close()
-    return false
+    socket.on('end', () => socket.end())
+    socket.on('error', () => undefined)
+    socket.resume()
   }
-  const client = connect({ host: '127.0.0.1', port: address.port, allowHalfOpen: true })
-  client.on('error', () => undefined)
-  const timer = setTimeout(() => client.destroy(), SELF_TEST_HANG_GUARD_MS)
-  timer.unref()
-  try {
-    await once(client, 'connect')
+  return loopbackSelfTest(accepted, async (client) => {
     const fd = directWriteDescriptor(client)
     await new Promise<void>((resolve) => client.write('wire', () => resolve()))
     if (fd < 0 || client.writableLength !== 0) {
@@ -190,11 +172,7 @@ async function roundTrip(): Promise<boolean> {
     client.resume()
     await once(client, 'close')
     return seen === 'wirekit' && client.bytesWritten === 7
-  } finally {
-    clearTimeout(timer)
-    client.destroy()
-    server.close()
-  }
+  })
 }
 
 async function detect(): Promise<WritePath> {

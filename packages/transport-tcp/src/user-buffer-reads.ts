@@ -15,7 +15,8 @@
  * `WIREKIT_TCP_READS=events` asked for them.
  */
 import { once } from 'node:events'
-import { connect, createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
+import { loopbackSelfTest } from './loopback-self-test.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
 
 /** What Node calls after each read, and what it asks for the next buffer. */
@@ -25,13 +26,6 @@ export interface UserBufferReader {
   /** `nread` bytes were read at the start of `buffer`. */
   onRead(nread: number, buffer: Uint8Array): void
 }
-
-/**
- * A guard against a round trip that never ends (a Node whose handle neither reads into the buffer
- * nor emits events), not a deadline: a loopback round trip in the same process takes well under a
- * millisecond, so only a broken Node reaches it, never a busy machine.
- */
-const SELF_TEST_HANG_GUARD_MS = 60_000
 
 /** The names Node gives the symbols that hold a socket's `onread` state. */
 const ONREAD_SYMBOL_NAMES = { buffer: 'kBuffer', callback: 'kBufferCb', generator: 'kBufferGen' }
@@ -124,7 +118,7 @@ export function installUserBufferReads(
 async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
   const memory = new Uint8Array(64)
   let seen = ''
-  const server = createServer({ pauseOnConnect: true }, (socket) => {
+  const accepted = (socket: Socket): void => {
     const installed = installUserBufferReads(socket, symbols, {
       nextBuffer: () => memory,
       onRead: (nread, buffer) => {
@@ -141,27 +135,13 @@ async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
     socket.on('data', () => socket.destroy())
     socket.on('error', () => undefined)
     socket.resume()
-  })
-  // Its own socket even in a node:cluster worker, whose listens the primary shares otherwise.
-  server.listen({ port: 0, host: '127.0.0.1', exclusive: true })
-  await once(server, 'listening')
-  try {
-    const address = server.address()
-    if (address == null || typeof address === 'string') {
-      return false
-    }
-    const client = connect({ host: '127.0.0.1', port: address.port })
-    client.on('error', () => undefined)
+  }
+  return loopbackSelfTest(accepted, async (client) => {
     client.end('wirekit')
     client.resume()
-    const timer = setTimeout(() => client.destroy(), SELF_TEST_HANG_GUARD_MS)
-    timer.unref()
     await once(client, 'close')
-    clearTimeout(timer)
     return seen === 'wirekit'
-  } finally {
-    server.close()
-  }
+  })
 }
 
 /** How accepted sockets read: into memory the transport chooses, or through `'data'` events. */
