@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { existsSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -102,7 +103,8 @@ describe('echo-server --unix (built, run as a user would)', () => {
   })
 
   it('listens on a Linux abstract name given as @NAME', async () => {
-    const name = `wirekit-echo-e2e-${String(process.pid)}`
+    // Random: abstract names are shared by the whole network namespace, other containers' pids included.
+    const name = `wirekit-echo-e2e-${randomBytes(8).toString('hex')}`
     const server = await start(`@${name}`, ['--log-level', 'info'])
     expect(server.stderr()).toMatch(new RegExp(`^main: starting up on @${name}$`, 'm'))
     expect(await exchange(`\0${name}`, 'abstract')).toBe('abstract')

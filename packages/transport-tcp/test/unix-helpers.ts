@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { linkSync, lstatSync, mkdtempSync, rmSync } from 'node:fs'
 import {
@@ -27,6 +28,16 @@ export function socketDirectory(): { readonly dir: string; path(name?: string): 
     dir,
     path: (name) => join(dir, name ?? `s${String((next += 1))}.sock`),
   }
+}
+
+/**
+ * A Linux abstract name no other process uses, without its leading NUL, padded with `x` to
+ * `bytes` when given. Random, not made of the pid: abstract names are shared by every process
+ * in the network namespace, containers with their own pids included.
+ */
+export function randomAbstractName(bytes?: number): string {
+  const name = `wirekit-test-${randomBytes(8).toString('hex')}`
+  return bytes === undefined ? name : name.padEnd(bytes, 'x')
 }
 
 /** A raw `node:net` client connected to the Unix socket at `path`. */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createUnixConnection, createUnixServer, UnixSocketError } from '../src/index.ts'
 import { ABSTRACT_NAMES_PADDED } from '../src/unix-path.ts'
 import { Cleanup, Recorder } from './helpers.ts'
-import { Echo, socketDirectory } from './unix-helpers.ts'
+import { Echo, randomAbstractName, socketDirectory } from './unix-helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -179,7 +179,7 @@ describe('Unix sockets: interop with peers wirekit did not write', () => {
   it('socat gets its echo from our server on an abstract name filling sun_path (every Node line)', async () => {
     const socat = socatPath()
     // 107 bytes after the leading NUL: no room for padding, so the name is exact everywhere.
-    const name = `wirekit-${String(process.pid)}-`.padEnd(107, 'x')
+    const name = randomAbstractName(107)
     const server = await createUnixServer(() => new Echo(), { path: `\0${name}` })
     cleanup.add(server, async (s) => {
       s.close()
@@ -189,7 +189,7 @@ describe('Unix sockets: interop with peers wirekit did not write', () => {
   })
 
   it('Python reaches a short abstract name as this Node binds it: exact, or NUL-padded on Node 20', async () => {
-    const name = `wirekit-${String(process.pid)}-short`
+    const name = randomAbstractName()
     const warnings: string[] = []
     const server = await createUnixServer(() => new Echo(), {
       path: `\0${name}`,
@@ -209,7 +209,7 @@ describe('Unix sockets: interop with peers wirekit did not write', () => {
       ABSTRACT_NAMES_PADDED
         ? [
             expect.stringMatching(
-              /^listening on an abstract name: Node v20\.\S+ \(libuv 1\.\d+\.\d+\) pads the abstract name @wirekit-\d+-short with NULs to 108 bytes/,
+              /^listening on an abstract name: Node v20\.\S+ \(libuv 1\.\d+\.\d+\) pads the abstract name @wirekit-test-[0-9a-f]+ with NULs to 108 bytes/,
             ),
           ]
         : [],
@@ -217,7 +217,7 @@ describe('Unix sockets: interop with peers wirekit did not write', () => {
   })
 
   it('our client reaches asyncio’s server on a short abstract name, or says why it cannot (Node 20)', async () => {
-    const name = `wirekit-${String(process.pid)}-asyncio`
+    const name = randomAbstractName()
     const python = spawn('python3', ['-c', PYTHON_SERVER, `@${name}`], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })

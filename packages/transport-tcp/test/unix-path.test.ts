@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -11,7 +10,13 @@ import {
 } from '../src/index.ts'
 import { ABSTRACT_NAMES_PADDED } from '../src/unix-path.ts'
 import { Cleanup, readAll } from './helpers.ts'
-import { Echo, rawUnixClient, socketDirectory, tryConnect } from './unix-helpers.ts'
+import {
+  Echo,
+  randomAbstractName,
+  rawUnixClient,
+  socketDirectory,
+  tryConnect,
+} from './unix-helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -52,10 +57,6 @@ async function rejection(promise: Promise<unknown>): Promise<UnixSocketError> {
   )
   expect(error).toBeInstanceOf(UnixSocketError)
   return error as UnixSocketError
-}
-
-function uniqueAbstractName(): string {
-  return `\0wirekit-test-${randomBytes(8).toString('hex')}`
 }
 
 describe('Unix socket paths: lengths, counted in bytes', () => {
@@ -131,7 +132,7 @@ describe('Unix socket paths: lengths, counted in bytes', () => {
 
 describe('Unix socket paths: Linux abstract names', () => {
   it('listens on an abstract name without any file, and connects to it', async () => {
-    const path = uniqueAbstractName()
+    const path = `\0${randomAbstractName()}`
     const before = readdirSync(sockets.dir)
     const server = await serve(path)
     expect(server.addresses()).toEqual([{ address: path, family: 'unix', port: 0 }])
@@ -148,7 +149,7 @@ describe('Unix socket paths: Linux abstract names', () => {
   })
 
   it('refuses an abstract name a live socket holds with EADDRINUSE; free again once closed', async () => {
-    const path = uniqueAbstractName()
+    const path = `\0${randomAbstractName()}`
     const first = await serve(path)
     const error = await rejection(createUnixServer(() => new Echo(), { path }))
     expect(error.code).toBe('EADDRINUSE')
@@ -162,14 +163,14 @@ describe('Unix socket paths: Linux abstract names', () => {
   })
 
   it('takes an abstract name of 108 bytes (all of sun_path counts) and refuses 109', async () => {
-    const name = '\0' + 'a'.repeat(107)
+    const name = `\0${randomAbstractName(107)}`
     await serve(name)
     expect(warnings).toEqual([]) // nothing to pad
     expect(await tryConnect(name)).toBe('connected')
     // A name one byte shorter is another name: Node did not cut ours.
     expect(await tryConnect(name.slice(0, 107))).toBe('ECONNREFUSED')
     const error = await rejection(
-      createUnixServer(() => new Echo(), { path: '\0' + 'b'.repeat(108) }),
+      createUnixServer(() => new Echo(), { path: `\0${randomAbstractName(108)}` }),
     )
     expect(error.code).toBe('ENAMETOOLONG')
     expect(error.message).toMatch(/the abstract name is 109 bytes long/)
