@@ -1,8 +1,8 @@
-import { connect, type Socket } from 'node:net'
+import { connect, type NetConnectOpts, type Socket } from 'node:net'
 import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-core'
 import { toNetworkError } from './network-errors.ts'
 import type { TCPConnectionOptions, TCPExtraInfo } from './options.ts'
-import { resolveSocketOptions } from './socket-options.ts'
+import { resolveSocketOptions, transportHooksOf } from './socket-options.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
 import { SocketTransport, tcpKind, type SocketKind } from './socket-transport.ts'
 import { secureClientSocket } from './tls-connector.ts'
@@ -51,6 +51,44 @@ export class ReadForwarder implements UserBufferReader {
       this.#reader.onRead(nread, buffer)
     }
   }
+}
+
+/**
+ * Checks the two arguments every `create...Connection()` takes: a protocol factory function, and
+ * an options object (`needs` says what it must hold at least, for the message).
+ */
+export function checkConnectArguments(
+  caller: string,
+  protocolFactory: unknown,
+  options: unknown,
+  needs: string,
+): void {
+  if (typeof protocolFactory !== 'function') {
+    throw new TypeError(`${caller}() takes a protocol factory function as its first argument`)
+  }
+  if (typeof options !== 'object' || options == null) {
+    throw new TypeError(`${caller}() takes an options object with at least ${needs}`)
+  }
+}
+
+/**
+ * Starts connecting a client socket that reads into the memory its transport chooses once it
+ * exists (Node's public `onread`); `reads` stands in for the transport until then.
+ */
+export function connectReading(options: NetConnectOpts): { socket: Socket; reads: ReadForwarder } {
+  const reads = new ReadForwarder()
+  const socket = connect({
+    ...options,
+    onread: {
+      buffer: () => reads.nextBuffer(),
+      callback: (nread, buffer) => {
+        reads.onRead(nread, buffer)
+        return true // reading is paused through the transport, never from here
+      },
+    },
+    allowHalfOpen: true,
+  })
+  return { socket, reads }
 }
 
 /**
@@ -129,15 +167,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
   protocolFactory: ProtocolFactory<TProtocol>,
   options: TCPConnectionOptions,
 ): Promise<TCPConnection<TProtocol>> {
-  if (typeof protocolFactory !== 'function') {
-    throw new TypeError(
-      'createConnection() takes a protocol factory function as its first argument',
-    )
-  }
-  const givenOptions: unknown = options
-  if (typeof givenOptions !== 'object' || givenOptions == null) {
-    throw new TypeError('createConnection() takes an options object with at least a port')
-  }
+  checkConnectArguments('createConnection', protocolFactory, options, 'a port')
   const host = checkHost('host', options.host ?? 'localhost')
   const port = checkPort('port', options.port, false)
   const localAddress =
@@ -148,19 +178,10 @@ export async function createConnection<TProtocol extends AnyProtocol>(
   const tls = options.tls === undefined ? undefined : resolveTLSConnectionOptions(options.tls)
   signal?.throwIfAborted()
 
-  const reads = new ReadForwarder()
-  const socket = connect({
-    onread: {
-      buffer: () => reads.nextBuffer(),
-      callback: (nread, buffer) => {
-        reads.onRead(nread, buffer)
-        return true // reading is paused through the transport, never from here
-      },
-    },
+  const { socket, reads } = connectReading({
     host,
     port,
     ...(localAddress === undefined ? {} : { localAddress }),
-    allowHalfOpen: true,
     noDelay: socketOptions.noDelay,
     keepAlive: socketOptions.keepAlive,
     keepAliveInitialDelay: socketOptions.keepAliveInitialDelay,
@@ -172,12 +193,7 @@ export async function createConnection<TProtocol extends AnyProtocol>(
     socket.destroy()
     throw signal?.aborted === true ? error : toNetworkError('connect', host, port, error)
   }
-  const hooks = {
-    onError: socketOptions.onError,
-    onWarning: socketOptions.onWarning,
-    writeBufferLimits: socketOptions.writeBufferLimits,
-    lingerTimeout: socketOptions.lingerTimeout,
-  }
+  const hooks = transportHooksOf(socketOptions)
   const connection = tcpKind(socket)
   const open = (
     transportSocket: Socket,

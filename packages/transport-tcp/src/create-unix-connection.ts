@@ -1,7 +1,6 @@
-import { connect } from 'node:net'
 import type { AnyProtocol, ProtocolFactory, Transport } from '@wirekit/protocol-core'
-import { connectSocket, ReadForwarder } from './create-connection.ts'
-import { resolveSocketOptions } from './socket-options.ts'
+import { checkConnectArguments, connectReading, connectSocket } from './create-connection.ts'
+import { resolveSocketOptions, transportHooksOf } from './socket-options.ts'
 import { SocketTransport } from './socket-transport.ts'
 import { unixClientKind } from './unix-kind.ts'
 import type { UnixConnectionOptions, UnixExtraInfo } from './unix-options.ts'
@@ -41,33 +40,14 @@ export async function createUnixConnection<TProtocol extends AnyProtocol>(
   protocolFactory: ProtocolFactory<TProtocol>,
   options: UnixConnectionOptions,
 ): Promise<UnixConnection<TProtocol>> {
-  if (typeof protocolFactory !== 'function') {
-    throw new TypeError(
-      'createUnixConnection() takes a protocol factory function as its first argument',
-    )
-  }
-  const givenOptions: unknown = options
-  if (typeof givenOptions !== 'object' || givenOptions == null) {
-    throw new TypeError('createUnixConnection() takes an options object with at least a path')
-  }
+  checkConnectArguments('createUnixConnection', protocolFactory, options, 'a path')
   const { path, abstract } = checkUnixPath('path', options.path, 'connect')
   const timeout = checkDuration('timeout', options.timeout)
   const signal = checkSignal('signal', options.signal)
   const socketOptions = resolveSocketOptions(options)
   signal?.throwIfAborted()
 
-  const reads = new ReadForwarder()
-  const socket = connect({
-    onread: {
-      buffer: () => reads.nextBuffer(),
-      callback: (nread, buffer) => {
-        reads.onRead(nread, buffer)
-        return true // reading is paused through the transport, never from here
-      },
-    },
-    path,
-    allowHalfOpen: true,
-  })
+  const { socket, reads } = connectReading({ path })
   try {
     await connectSocket(socket, timeout, signal)
   } catch (error) {
@@ -97,12 +77,7 @@ export async function createUnixConnection<TProtocol extends AnyProtocol>(
   const transport = new SocketTransport<UnixExtraInfo>(
     socket,
     protocol,
-    {
-      onError: socketOptions.onError,
-      onWarning: socketOptions.onWarning,
-      writeBufferLimits: socketOptions.writeBufferLimits,
-      lingerTimeout: socketOptions.lingerTimeout,
-    },
+    transportHooksOf(socketOptions),
     unixClientKind(path),
   )
   reads.attach(transport)

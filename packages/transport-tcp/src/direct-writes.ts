@@ -21,18 +21,14 @@
 import { once } from 'node:events'
 import { writeSync, writevSync } from 'node:fs'
 import { Socket } from 'node:net'
+import { detectFastPath, fallbackWarning, type Fallback } from './fast-path-detection.ts'
 import { loopbackSelfTest } from './loopback-self-test.ts'
 
 /** How plain sockets write: straight to the descriptor when nothing is queued, or through the stream. */
-export type WritePath =
-  | { readonly kind: 'direct' }
-  | {
-      readonly kind: 'stream'
-      /** Why the direct path is not used. */
-      readonly reason: string
-      /** `true` when `WIREKIT_TCP_WRITES=stream` asked for it: nothing to warn about. */
-      readonly asked: boolean
-    }
+export type WritePath = { readonly kind: 'direct' } | Fallback<'stream'>
+
+/** The environment variable that can choose the stream (`WIREKIT_TCP_WRITES=stream`). */
+const WRITES_VARIABLE = 'WIREKIT_TCP_WRITES'
 
 interface SocketInternals {
   readonly _handle?: { readonly fd?: unknown } | null | undefined
@@ -175,30 +171,15 @@ async function roundTrip(): Promise<boolean> {
   })
 }
 
-async function detect(): Promise<WritePath> {
-  if (process.env.WIREKIT_TCP_WRITES === 'stream') {
-    return { kind: 'stream', reason: 'WIREKIT_TCP_WRITES=stream', asked: true }
-  }
-  const missing = missingInternals()
-  if (missing !== undefined) {
-    return { kind: 'stream', reason: missing, asked: false }
-  }
-  try {
-    if (await roundTrip()) {
-      return { kind: 'direct' }
-    }
-    return {
-      kind: 'stream',
-      reason: `a loopback write to the socket's descriptor failed on Node ${process.version}`,
-      asked: false,
-    }
-  } catch (error) {
-    return {
-      kind: 'stream',
-      reason: `the direct-write self-test threw: ${error instanceof Error ? error.message : String(error)}`,
-      asked: false,
-    }
-  }
+function detect(): Promise<WritePath> {
+  return detectFastPath({
+    fallback: 'stream',
+    variable: WRITES_VARIABLE,
+    missing: missingInternals(),
+    selfTest: async () => ((await roundTrip()) ? { kind: 'direct' as const } : undefined),
+    roundTrip: "a loopback write to the socket's descriptor",
+    name: 'the direct-write self-test',
+  })
 }
 
 let detection: Promise<WritePath> | undefined
@@ -226,8 +207,11 @@ export function knownWritePath(): WritePath | undefined {
 
 /** The warning a server gives when sockets write through the stream without being asked to. */
 export function writePathWarning(path: WritePath): string | undefined {
-  return path.kind === 'stream' && !path.asked
-    ? `sockets write through Node's stream, a copy per write (${path.reason}); ` +
-        'set WIREKIT_TCP_WRITES=stream to choose this and silence the warning'
+  return path.kind === 'stream'
+    ? fallbackWarning(
+        path,
+        WRITES_VARIABLE,
+        "sockets write through Node's stream, a copy per write",
+      )
     : undefined
 }

@@ -1,6 +1,7 @@
 import { resolveWriteBufferLimits, type WriteBufferLimits } from '@wirekit/protocol-core'
 import { emitWarning, printError } from '@wirekit/protocol-core'
 import type { TCPSocketOptions } from './options.ts'
+import type { TransportHooks } from './socket-transport.ts'
 import { checkBoolean, checkDuration, checkFunction } from './validate-options.ts'
 
 /** How long a closed connection waits for the peer's EOF (see `lingerTimeout`). */
@@ -39,4 +40,10 @@ export function resolveSocketOptions(options: TCPSocketOptions): ResolvedSocketO
     onError: checkFunction('onError', options.onError) ?? printError,
     onWarning: checkFunction('onWarning', options.onWarning) ?? emitWarning,
   }
+}
+
+/** The hooks a transport takes from the options: callbacks, water marks, linger. */
+export function transportHooksOf(options: ResolvedSocketOptions): TransportHooks {
+  const { onError, onWarning, writeBufferLimits, lingerTimeout } = options
+  return { onError, onWarning, writeBufferLimits, lingerTimeout }
 }

@@ -19,7 +19,7 @@ import { ServerDrain, type DrainOptions, type DrainResult } from './drain.ts'
 import type { ResolvedProxyOptions } from './proxy-options.ts'
 import { RateLimitedReporter } from './rate-limited-reporter.ts'
 import { ServerCounters, type ServerStats } from './server-stats.ts'
-import type { ResolvedSocketOptions } from './socket-options.ts'
+import { transportHooksOf, type ResolvedSocketOptions } from './socket-options.ts'
 import { SocketTransport, type SocketKind, type TransportHooks } from './socket-transport.ts'
 import { installUserBufferReads, type OnreadSymbols } from './user-buffer-reads.ts'
 
@@ -122,12 +122,9 @@ export class TCPServerImpl implements TCPServer {
   constructor(protocolFactory: ProtocolFactory, settings: TCPServerSettings) {
     this.#protocolFactory = protocolFactory
     this.#settings = settings
-    const { onError, onWarning, writeBufferLimits, lingerTimeout } = settings.socketOptions
+    const { onWarning } = settings.socketOptions
     this.#hooks = {
-      onError,
-      onWarning,
-      writeBufferLimits,
-      lingerTimeout,
+      ...transportHooksOf(settings.socketOptions),
       idleTimeout: settings.idleTimeout,
       onLost: this.#onTransportLost,
       onUpgraded: this.#onTransportUpgraded,

@@ -16,6 +16,7 @@
  */
 import { once } from 'node:events'
 import { Socket } from 'node:net'
+import { detectFastPath, fallbackWarning, type Fallback } from './fast-path-detection.ts'
 import { loopbackSelfTest } from './loopback-self-test.ts'
 import { sharedReadBuffer } from './read-buffer.ts'
 
@@ -146,41 +147,26 @@ async function roundTrip(symbols: OnreadSymbols): Promise<boolean> {
 
 /** How accepted sockets read: into memory the transport chooses, or through `'data'` events. */
 export type ReadPath =
-  | { readonly kind: 'user-buffers'; readonly symbols: OnreadSymbols }
-  | {
-      readonly kind: 'events'
-      /** Why the fast path is not used. */
-      readonly reason: string
-      /** `true` when `WIREKIT_TCP_READS=events` asked for events: nothing to warn about. */
-      readonly asked: boolean
-    }
+  { readonly kind: 'user-buffers'; readonly symbols: OnreadSymbols } | Fallback<'events'>
+
+/** The environment variable that can choose `'data'` events (`WIREKIT_TCP_READS=events`). */
+const READS_VARIABLE = 'WIREKIT_TCP_READS'
 
 let detection: Promise<ReadPath> | undefined
 
-async function detect(): Promise<ReadPath> {
-  if (process.env.WIREKIT_TCP_READS === 'events') {
-    return { kind: 'events', reason: 'WIREKIT_TCP_READS=events', asked: true }
-  }
+function detect(): Promise<ReadPath> {
   const symbols = onreadSymbols()
-  if (typeof symbols === 'string') {
-    return { kind: 'events', reason: symbols, asked: false }
-  }
-  try {
-    if (await roundTrip(symbols)) {
-      return { kind: 'user-buffers', symbols }
-    }
-    return {
-      kind: 'events',
-      reason: `a loopback read into a user buffer failed on Node ${process.version}`,
-      asked: false,
-    }
-  } catch (error) {
-    return {
-      kind: 'events',
-      reason: `the user-buffer self-test threw: ${error instanceof Error ? error.message : String(error)}`,
-      asked: false,
-    }
-  }
+  return detectFastPath({
+    fallback: 'events',
+    variable: READS_VARIABLE,
+    missing: typeof symbols === 'string' ? symbols : undefined,
+    selfTest: async () =>
+      typeof symbols !== 'string' && (await roundTrip(symbols))
+        ? { kind: 'user-buffers' as const, symbols }
+        : undefined,
+    roundTrip: 'a loopback read into a user buffer',
+    name: 'the user-buffer self-test',
+  })
 }
 
 /** How accepted sockets read in this process; checked once, with a loopback round trip. */
@@ -191,9 +177,12 @@ export function detectReadPath(): Promise<ReadPath> {
 
 /** The warning a server gives when it reads through events without being asked to. */
 export function readPathWarning(path: ReadPath): string | undefined {
-  return path.kind === 'events' && !path.asked
-    ? `accepted sockets read through 'data' events, a copy per read (${path.reason}); ` +
-        'set WIREKIT_TCP_READS=events to choose this and silence the warning'
+  return path.kind === 'events'
+    ? fallbackWarning(
+        path,
+        READS_VARIABLE,
+        "accepted sockets read through 'data' events, a copy per read",
+      )
     : undefined
 }
 
