@@ -6,17 +6,16 @@ import {
   writeDirect,
   writevDirect,
 } from './direct-writes.ts'
-import { STAGING_SIZE, writeStaging } from './write-staging.ts'
+import { STAGING_SIZE, writeStaging, type StagingChunk } from './write-staging.ts'
 
 /**
  * Writes the caller's bytes to one socket without keeping a reference to the caller's memory.
  *
  * When nothing is queued and the process writes directly (see direct-writes.ts), the bytes go
  * straight to the descriptor from the caller's memory; only what the kernel did not take is
- * copied and queued. Otherwise the bytes are copied, reusing memory (see write-staging.ts): a
- * write that leaves at once costs a copy into the shared staging buffer and nothing else; a write
- * that stays pending borrows that buffer, and the writes queued behind it are appended to it
- * while it has room. The buffer goes back to the pool once the socket completed every write in it.
+ * copied and queued. Otherwise the bytes are copied into the shared staging chunks (see
+ * write-staging.ts), and each copy is released as soon as the socket does not need it any more:
+ * at once when the socket sent it, else when its write completes.
  */
 export class SocketWriter {
   readonly #socket: Socket
@@ -24,10 +23,9 @@ export class SocketWriter {
   readonly #fd: number
   /** The handle `#fd` belongs to: once the socket loses it, the descriptor is not ours any more. */
   readonly #handle: unknown
-  #lent: Buffer | undefined
-  #lentUsed = 0
-  /** The count of issued writes at which the lent buffer is free again. */
-  #lentUntil = 0
+  /** The staging chunks of pending copies, oldest first, and the count of completed writes that frees each. */
+  readonly #held: StagingChunk[] = []
+  readonly #heldUntil: number[] = []
   #issued = 0
   #completed = 0
 
@@ -53,6 +51,7 @@ export class SocketWriter {
       rest = data.subarray(written)
     }
     this.#writeCopy(rest, callback)
+    this.#releaseSent()
   }
 
   /** Writes the chunks in order, as one batch (`writev`) where it can. */
@@ -68,21 +67,39 @@ export class SocketWriter {
         return
       }
     }
-    this.#writeAllCopies(rest, callback)
+    const socket = this.#socket
+    // Corked, so that the copies leave in one writev.
+    socket.cork()
+    try {
+      for (const chunk of rest) {
+        this.#writeCopy(chunk, callback)
+      }
+    } finally {
+      socket.uncork()
+    }
+    this.#releaseSent()
   }
 
   /** Counts one completed write; call it from every write's callback. */
   completed(): void {
     this.#completed += 1
-    if (this.#lent === undefined) {
+    const held = this.#held
+    if (held.length === 0) {
       return
     }
     if (this.#socket.destroyed) {
-      // Completions of a destroyed socket come out of order: leave the buffer to the collector.
-      this.#lent = undefined
-    } else if (this.#completed >= this.#lentUntil) {
-      writeStaging.giveBack(this.#lent)
-      this.#lent = undefined
+      // Completions of a destroyed socket come out of order: leave the chunks to the collector.
+      held.length = 0
+      this.#heldUntil.length = 0
+      return
+    }
+    const until = this.#heldUntil
+    while ((until[0] ?? Infinity) <= this.#completed) {
+      until.shift()
+      const chunk = held.shift()
+      if (chunk !== undefined) {
+        writeStaging.release(chunk)
+      }
     }
   }
 
@@ -102,70 +119,30 @@ export class SocketWriter {
     )
   }
 
-  /** Writes a copy of `data`. */
+  /** Writes a copy of `data`, staged when it fits in a chunk; the staged copy is held. */
   #writeCopy(data: Uint8Array, callback: () => void): void {
-    const socket = this.#socket
-    if (socket.writableLength === 0 && data.byteLength <= STAGING_SIZE) {
-      socket.write(writeStaging.copy(data), callback)
+    if (data.length > STAGING_SIZE) {
+      this.#socket.write(Buffer.from(data), callback)
       this.#issued += 1
-      this.#borrow(writeStaging.settle(this.#pending()))
-    } else {
-      socket.write(this.#queuedCopy(data), callback)
-      this.#issued += 1
-    }
-  }
-
-  /** Writes copies of the chunks with the socket corked, so that they leave in one `writev`. */
-  #writeAllCopies(chunks: readonly Uint8Array[], callback: () => void): void {
-    const socket = this.#socket
-    const staged = socket.writableLength === 0
-    socket.cork()
-    try {
-      for (const chunk of chunks) {
-        const copy =
-          staged && chunk.byteLength <= STAGING_SIZE
-            ? writeStaging.copy(chunk)
-            : this.#queuedCopy(chunk)
-        socket.write(copy, callback)
-        this.#issued += 1
-      }
-    } finally {
-      socket.uncork()
-      if (staged) {
-        this.#borrow(writeStaging.settle(this.#pending()))
-      }
-    }
-  }
-
-  #pending(): boolean {
-    return this.#socket.writableLength > 0
-  }
-
-  /** A copy for a write queued behind a pending one: in the lent buffer while it has room. */
-  #queuedCopy(data: Uint8Array): Buffer {
-    const lent = this.#lent
-    if (lent === undefined || this.#lentUsed + data.byteLength > STAGING_SIZE) {
-      return Buffer.from(data)
-    }
-    const copy = lent.subarray(this.#lentUsed, this.#lentUsed + data.byteLength)
-    copy.set(data)
-    this.#lentUsed += data.byteLength
-    this.#lentUntil = this.#issued + 1
-    return copy
-  }
-
-  #borrow(loan: { buffer: Buffer; used: number } | undefined): void {
-    if (loan === undefined) {
       return
     }
-    if (this.#lent !== undefined) {
-      // Nothing was pending before this write, so nothing references the previous loan any more
-      // (its completion callbacks may simply not have run yet).
-      writeStaging.giveBack(this.#lent)
+    const copy = writeStaging.copy(data)
+    this.#held.push(writeStaging.lastChunk)
+    this.#socket.write(copy, callback)
+    this.#issued += 1
+    this.#heldUntil.push(this.#issued)
+  }
+
+  /** Releases the copies the socket has sent already: with nothing queued, it reads none of them. */
+  #releaseSent(): void {
+    if (this.#socket.writableLength > 0) {
+      return
     }
-    this.#lent = loan.buffer
-    this.#lentUsed = loan.used
-    this.#lentUntil = this.#issued
+    for (const chunk of this.#held) {
+      writeStaging.release(chunk)
+    }
+    this.#held.length = 0
+    this.#heldUntil.length = 0
   }
 }
 

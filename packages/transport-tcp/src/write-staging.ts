@@ -3,69 +3,100 @@
  *
  * The copy is what the contract requires (changing the caller's array after `write()` must not
  * change what is sent, and Node keeps a reference to a chunk it cannot send at once). Copying
- * into a fresh allocation per write costs an allocation and, for large chunks, page faults on
- * memory V8 frees late; so the bytes are copied into buffers of {@link STAGING_SIZE} bytes that
- * are reused:
+ * into a fresh allocation per write costs an allocation and, for large chunks, page faults and
+ * garbage-collector work on memory V8 frees late; so the bytes are copied into chunks of
+ * {@link STAGING_SIZE} bytes that are reused, shared by every transport of the process
+ * (JavaScript runs one write at a time):
  *
- * - the current buffer is shared by every transport of the process (JavaScript runs one write at a
- *   time): when the socket took the bytes at once, it is free again for the next write;
- * - when a write stays pending, its transport borrows the buffer ({@link WriteStaging.settle}),
- *   appends the writes queued behind it to the same buffer while it has room, and gives it back
- *   ({@link WriteStaging.giveBack}) once the socket has completed them; the next write takes an
- *   idle buffer instead.
+ * - each copy takes the next bytes of the current chunk, which counts the copies a socket may
+ *   still read ({@link StagingChunk.held});
+ * - a copy the socket sent at once is released at once, one that stays pending (a full send
+ *   buffer, or TLS, whose writes always complete later) when its write completes;
+ * - the current chunk starts again from its first byte whenever nothing holds it; a full chunk
+ *   is replaced, and comes back for reuse once the last copy in it is released.
+ *
+ * So a pending write holds only its own bytes, and a process whose writes complete at once (or
+ * soon, as TLS's) keeps reusing the same memory.
  */
 
-/** The size of a staging buffer; writes larger than this are copied into a buffer of their own. */
+/** The size of a staging chunk; writes larger than this are copied into a buffer of their own. */
 export const STAGING_SIZE: number = 256 * 1024
 
-/** How many idle buffers are kept for reuse (2 MiB); more are left to the garbage collector. */
+/** How many idle chunks are kept for reuse (2 MiB); more are left to the garbage collector. */
 const MAX_IDLE = 8
 
-/** The process's staging buffers: the current one and the idle ones. */
+/** One staging chunk: its memory, how much of it the current round used, and how many copies in it are held. */
+export interface StagingChunk {
+  readonly buffer: Buffer
+  used: number
+  held: number
+}
+
+/** The process's staging chunks: the current one and the idle ones. */
 export class WriteStaging {
-  #current: Buffer | undefined
-  #used = 0
+  #current: StagingChunk | undefined
   readonly #idle: Buffer[] = []
 
   /**
-   * Copies `data` (at most {@link STAGING_SIZE} bytes) into the current buffer and returns the
-   * copy. Call {@link WriteStaging.settle} right after handing the copies to the socket.
+   * Copies `data` (at most {@link STAGING_SIZE} bytes) into the current chunk and returns the
+   * copy, held until {@link WriteStaging.release} is called with {@link WriteStaging.lastChunk}.
    */
   copy(data: Uint8Array): Buffer {
-    if (this.#current === undefined || this.#used + data.byteLength > STAGING_SIZE) {
-      // A corked batch that fills a buffer leaves it to the garbage collector: rare, and safe.
-      this.#current = this.#idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE)
-      this.#used = 0
+    let chunk = this.#current
+    // length, not byteLength: the same for a Uint8Array, and cheaper to read on Node 20.
+    if (chunk === undefined || chunk.used + data.length > STAGING_SIZE) {
+      chunk = this.#replaceCurrent()
     }
-    const copy = this.#current.subarray(this.#used, this.#used + data.byteLength)
+    const start = chunk.used
+    chunk.used = start + data.length
+    chunk.held += 1
+    const copy = chunk.buffer.subarray(start, chunk.used)
     copy.set(data)
-    this.#used += data.byteLength
     return copy
   }
 
-  /**
-   * Says whether the copies just written are still pending. If they are, the current buffer is
-   * lent to the caller, who gives it back once those writes completed; the bytes used at its start
-   * are returned with it.
-   */
-  settle(pending: boolean): { buffer: Buffer; used: number } | undefined {
-    const buffer = this.#current
-    const used = this.#used
-    this.#used = 0
-    if (!pending || buffer === undefined) {
-      return undefined
+  /** The chunk the last {@link WriteStaging.copy} went into. */
+  get lastChunk(): StagingChunk {
+    if (this.#current === undefined) {
+      throw new Error('WriteStaging.lastChunk before any copy')
     }
-    this.#current = undefined
-    return { buffer, used }
+    return this.#current
   }
 
-  /** Takes back a lent buffer that no pending write references any more. */
-  giveBack(buffer: Buffer): void {
+  /** Releases one copy in `chunk`: the socket does not read it any more. */
+  release(chunk: StagingChunk): void {
+    chunk.held -= 1
+    if (chunk.held > 0) {
+      return
+    }
+    if (chunk === this.#current) {
+      chunk.used = 0
+    } else {
+      this.#keepIdle(chunk.buffer)
+    }
+  }
+
+  /** A fresh current chunk; the full one goes idle at once if nothing holds it. */
+  #replaceCurrent(): StagingChunk {
+    const full = this.#current
+    if (full?.held === 0) {
+      this.#keepIdle(full.buffer)
+    }
+    const chunk = {
+      buffer: this.#idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE),
+      used: 0,
+      held: 0,
+    }
+    this.#current = chunk
+    return chunk
+  }
+
+  #keepIdle(buffer: Buffer): void {
     if (this.#idle.length < MAX_IDLE) {
       this.#idle.push(buffer)
     }
   }
 }
 
-/** The staging buffers every TCP transport of the process shares. */
+/** The staging chunks every TCP transport of the process shares. */
 export const writeStaging: WriteStaging = new WriteStaging()

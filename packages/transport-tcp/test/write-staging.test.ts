@@ -1,8 +1,12 @@
 import { createHash, type Hash } from 'node:crypto'
+import { once } from 'node:events'
 import type { Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
+import { testCertificate } from '@wirekit/test-certificates'
 import type { Transport } from '@wirekit/protocol-core'
-import { Cleanup, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
+import { STAGING_SIZE, WriteStaging } from '../src/write-staging.ts'
+import { Cleanup, portOf, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
 afterEach(() => cleanup.run())
@@ -92,5 +96,98 @@ describe('TCP transport: the reused write copies', () => {
           .digest('hex'),
       ).toBe(peer.sent.digest('hex'))
     }
+  })
+})
+
+describe('WriteStaging', () => {
+  const bytes = (size: number, fill: number): Uint8Array => new Uint8Array(size).fill(fill)
+
+  it('never reuses a held copy; starts its chunk again once nothing is held', () => {
+    const staging = new WriteStaging()
+    const first = staging.copy(bytes(100, 1))
+    const chunk = staging.lastChunk
+    const second = staging.copy(bytes(50, 2))
+    expect(second.buffer).toBe(first.buffer)
+    expect(second.byteOffset).toBe(first.byteOffset + 100) // after the held copy
+    staging.release(chunk)
+    expect(first.every((b) => b === 1)).toBe(true)
+    staging.release(chunk)
+    // Nothing held: the next copy takes the chunk's first bytes again.
+    const third = staging.copy(bytes(10, 3))
+    expect(third.buffer).toBe(first.buffer)
+    expect(third.byteOffset).toBe(first.byteOffset)
+  })
+
+  it('holds only the bytes of pending copies: 1,000 held copies of 1 KiB share 4 chunks', () => {
+    const staging = new WriteStaging()
+    const buffers = new Set<ArrayBufferLike>()
+    const held = []
+    for (let i = 0; i < 1000; i++) {
+      const copy = staging.copy(bytes(1024, i % 256))
+      buffers.add(copy.buffer)
+      held.push({ copy, chunk: staging.lastChunk, fill: i % 256 })
+    }
+    expect(buffers.size).toBe(Math.ceil((1000 * 1024) / STAGING_SIZE))
+    expect(held.every(({ copy, fill }) => copy.every((b) => b === fill))).toBe(true)
+  })
+
+  it('takes a full chunk back for reuse once its last copy is released', () => {
+    const staging = new WriteStaging()
+    const half = STAGING_SIZE / 2
+    const a = staging.copy(bytes(half, 1))
+    const fullChunk = staging.lastChunk
+    const b = staging.copy(bytes(half, 2))
+    const c = staging.copy(bytes(half, 3)) // does not fit: a second chunk
+    expect(c.buffer).not.toBe(a.buffer)
+    staging.release(fullChunk)
+    staging.release(fullChunk)
+    const d = staging.copy(bytes(half, 4))
+    const e = staging.copy(bytes(half, 5)) // the second chunk is full: the first comes back
+    expect(d.buffer).toBe(c.buffer)
+    expect(e.buffer).toBe(a.buffer)
+    expect(e.byteOffset).toBe(a.byteOffset)
+    expect(a.every((x) => x === 5)).toBe(true) // the memory of the released a and b, reused
+    expect(b.every((x) => x === 2)).toBe(true)
+  })
+})
+
+describe('TLS transport: write copies', () => {
+  it('stay intact while pending (TLS writes complete later) although the source array changes', async () => {
+    const { server, protocols } = await serveCollecting(cleanup, () => new Recorder(), {
+      tls: testCertificate('server'),
+    })
+    const client = tlsConnect({
+      host: '127.0.0.1',
+      port: portOf(server),
+      ca: testCertificate('ca').cert,
+      servername: 'localhost',
+    })
+    cleanup.add(client, (c) => c.destroy())
+    await once(client, 'secureConnect')
+    client.pause()
+    await expect.poll(() => protocols.length).toBe(1)
+    const transport = protocols[0]?.transport
+    if (transport === undefined) {
+      throw new Error('connectionMade gave no transport')
+    }
+    const source = new Uint8Array(48 * 1024)
+    const next = random(7)
+    const sent = createHash('sha256')
+    let size = 0
+    for (let round = 0; round < 400; round++) {
+      const length = 1 + Math.floor(next() * source.length)
+      source.fill(round % 251, 0, length)
+      transport.write(source.subarray(0, length))
+      sent.update(source.subarray(0, length))
+      size += length
+      if (round % 50 === 0) {
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    }
+    expect(transport.getWriteBufferSize()).toBeGreaterThan(0) // the client reads nothing yet
+    transport.close()
+    const received = await readAll(client)
+    expect(received.length).toBe(size)
+    expect(createHash('sha256').update(received).digest('hex')).toBe(sent.digest('hex'))
   })
 })
