@@ -6,6 +6,9 @@ import type { ProxyHeaderResult } from './result.ts'
 /** Room for a version 1 line or a version 2 header without TLVs, at first. */
 const INITIAL_CAPACITY = 128
 
+/** Nothing gathered: shared, since every parser starts and ends with it (a new ArrayBuffer is not free). */
+const NOTHING = new Uint8Array(0)
+
 /**
  * Parses a PROXY header from chunks as they arrive; made by {@link createProxyHeaderParser}.
  */
@@ -53,7 +56,7 @@ export interface ProxyHeaderParser {
  */
 export function createProxyHeaderParser(options?: ProxyHeaderParserOptions): ProxyHeaderParser {
   const resolved = resolveParserOptions(options)
-  let gathered = new Uint8Array(0)
+  let gathered = NOTHING
   let length = 0
   let finished = false
 
@@ -75,7 +78,7 @@ export function createProxyHeaderParser(options?: ProxyHeaderParserOptions): Pro
   function settle(result: ProxyHeaderResult): ProxyHeaderResult {
     if (result.status !== 'need-more') {
       finished = true
-      gathered = new Uint8Array(0)
+      gathered = NOTHING
       length = 0
     }
     return result

@@ -4,9 +4,9 @@
  * `net` prints for `remoteAddress`.
  */
 
-const IPV4_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
-/** Four decimal numbers from 0 to 255, without leading zeros (the spec forbids them: octal). */
-const IPV4 = new RegExp(`^${IPV4_OCTET}\\.${IPV4_OCTET}\\.${IPV4_OCTET}\\.${IPV4_OCTET}$`)
+const DOT = 0x2e
+const ZERO = 0x30
+const NINE = 0x39
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/
 
 /** The longest IPv6 text `inet_pton` accepts: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`. */
@@ -14,12 +14,56 @@ export const MAX_IPV6_TEXT_LENGTH = 45
 /** The longest IPv4 text: `255.255.255.255`. */
 export const MAX_IPV4_TEXT_LENGTH = 15
 
+/**
+ * Reads dotted-decimal text in one pass: four decimal numbers from 0 to 255, without leading
+ * zeros (the spec forbids them: octal). `'address'` for a whole address (its bytes written to
+ * `into`, when given), `'prefix'` for the start of one (what a header split over chunks may hold
+ * so far), `'invalid'` for anything else.
+ */
+export function scanIPv4(text: string, into?: Uint8Array): 'address' | 'prefix' | 'invalid' {
+  if (text.length > MAX_IPV4_TEXT_LENGTH) {
+    return 'invalid'
+  }
+  let part = 0
+  let digits = 0
+  let value = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === DOT) {
+      if (digits === 0 || part === 3) {
+        return 'invalid'
+      }
+      if (into !== undefined) {
+        into[part] = value
+      }
+      part += 1
+      digits = 0
+      value = 0
+      continue
+    }
+    // A digit, and not one after a leading 0.
+    if (code < ZERO || code > NINE || (digits === 1 && value === 0)) {
+      return 'invalid'
+    }
+    value = value * 10 + (code - ZERO)
+    digits += 1
+    if (value > 255) {
+      return 'invalid'
+    }
+  }
+  if (part < 3 || digits === 0) {
+    return 'prefix'
+  }
+  if (into !== undefined) {
+    into[3] = value
+  }
+  return 'address'
+}
+
 /** The 4 bytes of a dotted-decimal IPv4 address, or `undefined` if `text` is not one. */
 export function parseIPv4(text: string): Uint8Array | undefined {
-  if (!IPV4.test(text)) {
-    return undefined
-  }
-  return Uint8Array.from(text.split('.'), Number)
+  const bytes = new Uint8Array(4)
+  return scanIPv4(text, bytes) === 'address' ? bytes : undefined
 }
 
 /** Appends the 16-bit groups of `part` (colon-separated, maybe ending in IPv4) to `groups`. */

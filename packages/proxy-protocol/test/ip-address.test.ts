@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6, SocketAddress } from 'node:net'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../src/ip-address.ts'
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6, scanIPv4 } from '../src/ip-address.ts'
 import { ipv6Bytes } from './arbitraries.ts'
 
 /** What Node prints for an IPv6 address (libuv's inet_ntop). */
@@ -102,5 +102,41 @@ describe('IP address parsing', () => {
       ),
       { numRuns: 3000 },
     )
+  })
+})
+
+describe('IPv4 text, read in one pass', () => {
+  // The rule as a regular expression: a whole address, and a start of one (each number so far
+  // without leading zeros and at most 255, the last one maybe empty).
+  const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+  const whole = new RegExp(`^${octet}\\.${octet}\\.${octet}\\.${octet}$`)
+  const start = new RegExp(`^(?:${octet}\\.){0,3}${octet}?$`)
+  const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', 'x'), maxLength: 17 })
+
+  it('says address, prefix or invalid as the rule does, for any text of digits and dots', () => {
+    fc.assert(
+      fc.property(text, (candidate) => {
+        const expected = whole.test(candidate)
+          ? 'address'
+          : start.test(candidate) && candidate.length <= 15
+            ? 'prefix'
+            : 'invalid'
+        expect(scanIPv4(candidate)).toBe(expected)
+        expect(parseIPv4(candidate) !== undefined).toBe(expected === 'address')
+        // Node's own check agrees on whole addresses (it takes no leading zeros either).
+        expect(isIPv4(candidate)).toBe(expected === 'address')
+      }),
+      { numRuns: 20_000 },
+    )
+  })
+
+  it('gives the four numbers of an address', () => {
+    expect(parseIPv4('192.0.2.255')).toEqual(new Uint8Array([192, 0, 2, 255]))
+    expect(parseIPv4('0.0.0.0')).toEqual(new Uint8Array(4))
+    expect(parseIPv4('1.2.3.04')).toBeUndefined()
+    expect(scanIPv4('')).toBe('prefix')
+    expect(scanIPv4('10.')).toBe('prefix')
+    expect(scanIPv4('10..1')).toBe('invalid')
+    expect(scanIPv4('1.2.3.4.')).toBe('invalid')
   })
 })
