@@ -111,7 +111,10 @@ describe('IPv4 text, read in one pass', () => {
   const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
   const whole = new RegExp(`^${octet}\\.${octet}\\.${octet}\\.${octet}$`)
   const start = new RegExp(`^(?:${octet}\\.){0,3}${octet}?$`)
-  const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', 'x'), maxLength: 17 })
+  const text = fc.string({
+    unit: fc.constantFrom('0', '1', '2', '5', '9', '.', 'x'),
+    maxLength: 17,
+  })
 
   it('says address, prefix or invalid as the rule does, for any text of digits and dots', () => {
     fc.assert(
