@@ -13,9 +13,13 @@ import { STAGING_SIZE, writeStaging, type StagingChunk } from './write-staging.t
  *
  * When nothing is queued and the process writes directly (see direct-writes.ts), the bytes go
  * straight to the descriptor from the caller's memory; only what the kernel did not take is
- * copied and queued. Otherwise the bytes are copied into the shared staging chunks (see
- * write-staging.ts), and each copy is released as soon as the socket does not need it any more:
- * at once when the socket sent it, else when its write completes.
+ * copied and queued. Otherwise the bytes are copied:
+ *
+ * - a write issued while nothing is queued is copied into the shared staging chunks (see
+ *   write-staging.ts) and released as soon as the socket does not need it any more: at once when
+ *   the socket sent it, else when its write completes (TLS writes always complete a moment later);
+ * - a write queued behind a pending one gets a copy of its own, so that a socket whose peer stopped
+ *   reading holds at most one staged write, and with it at most one staging chunk.
  */
 export class SocketWriter {
   readonly #socket: Socket
@@ -23,9 +27,10 @@ export class SocketWriter {
   readonly #fd: number
   /** The handle `#fd` belongs to: once the socket loses it, the descriptor is not ours any more. */
   readonly #handle: unknown
-  /** The staging chunks of pending copies, oldest first, and the count of completed writes that frees each. */
+  /** The staging chunks of the one staged write (or corked batch) still pending, one per copy. */
   readonly #held: StagingChunk[] = []
-  readonly #heldUntil: number[] = []
+  /** The count of completed writes at which `#held` is free. */
+  #heldUntil = 0
   #issued = 0
   #completed = 0
 
@@ -50,8 +55,15 @@ export class SocketWriter {
       }
       rest = data.subarray(written)
     }
-    this.#writeCopy(rest, callback)
-    this.#releaseSent()
+    const socket = this.#socket
+    if (socket.writableLength > 0 || rest.length > STAGING_SIZE) {
+      socket.write(Buffer.from(rest), callback)
+      this.#issued += 1
+      return
+    }
+    socket.write(this.#stage(rest), callback)
+    this.#issued += 1
+    this.#settle()
   }
 
   /** Writes the chunks in order, as one batch (`writev`) where it can. */
@@ -68,38 +80,35 @@ export class SocketWriter {
       }
     }
     const socket = this.#socket
+    const staged = socket.writableLength === 0
     // Corked, so that the copies leave in one writev.
     socket.cork()
     try {
       for (const chunk of rest) {
-        this.#writeCopy(chunk, callback)
+        const copy =
+          staged && chunk.length <= STAGING_SIZE ? this.#stage(chunk) : Buffer.from(chunk)
+        socket.write(copy, callback)
+        this.#issued += 1
       }
     } finally {
       socket.uncork()
     }
-    this.#releaseSent()
+    if (staged) {
+      this.#settle()
+    }
   }
 
   /** Counts one completed write; call it from every write's callback. */
   completed(): void {
     this.#completed += 1
-    const held = this.#held
-    if (held.length === 0) {
+    if (this.#held.length === 0 || this.#completed < this.#heldUntil) {
       return
     }
     if (this.#socket.destroyed) {
       // Completions of a destroyed socket come out of order: leave the chunks to the collector.
-      held.length = 0
-      this.#heldUntil.length = 0
-      return
-    }
-    const until = this.#heldUntil
-    while ((until[0] ?? Infinity) <= this.#completed) {
-      until.shift()
-      const chunk = held.shift()
-      if (chunk !== undefined) {
-        writeStaging.release(chunk)
-      }
+      this.#held.length = 0
+    } else {
+      this.#releaseHeld()
     }
   }
 
@@ -119,30 +128,30 @@ export class SocketWriter {
     )
   }
 
-  /** Writes a copy of `data`, staged when it fits in a chunk; the staged copy is held. */
-  #writeCopy(data: Uint8Array, callback: () => void): void {
-    if (data.length > STAGING_SIZE) {
-      this.#socket.write(Buffer.from(data), callback)
-      this.#issued += 1
-      return
-    }
+  /** A staged copy of `data`, held until {@link SocketWriter.#settle} or its completion releases it. */
+  #stage(data: Uint8Array): Buffer {
     const copy = writeStaging.copy(data)
     this.#held.push(writeStaging.lastChunk)
-    this.#socket.write(copy, callback)
-    this.#issued += 1
-    this.#heldUntil.push(this.#issued)
+    return copy
   }
 
-  /** Releases the copies the socket has sent already: with nothing queued, it reads none of them. */
-  #releaseSent(): void {
-    if (this.#socket.writableLength > 0) {
-      return
+  /**
+   * After staged writes: releases them when the socket sent them at once (with nothing queued, it
+   * reads none of its buffers any more), else keeps them until the write issued last completes.
+   */
+  #settle(): void {
+    if (this.#socket.writableLength === 0) {
+      this.#releaseHeld()
+    } else {
+      this.#heldUntil = this.#issued
     }
+  }
+
+  #releaseHeld(): void {
     for (const chunk of this.#held) {
       writeStaging.release(chunk)
     }
     this.#held.length = 0
-    this.#heldUntil.length = 0
   }
 }
 

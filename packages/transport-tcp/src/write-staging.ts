@@ -15,8 +15,10 @@
  * - the current chunk starts again from its first byte whenever nothing holds it; a full chunk
  *   is replaced, and comes back for reuse once the last copy in it is released.
  *
- * So a pending write holds only its own bytes, and a process whose writes complete at once (or
- * soon, as TLS's) keeps reusing the same memory.
+ * A process whose writes complete at once (or soon, as TLS's) keeps reusing the same memory. A
+ * copy that stays pending for long keeps its whole chunk from reuse (its memory is a view of the
+ * chunk), so the writer stages only writes issued while nothing is queued: a socket holds at most
+ * one staged write at a time (see socket-writer.ts).
  */
 
 /** The size of a staging chunk; writes larger than this are copied into a buffer of their own. */
@@ -76,12 +78,11 @@ export class WriteStaging {
     }
   }
 
-  /** A fresh current chunk; the full one goes idle at once if nothing holds it. */
+  /**
+   * A fresh current chunk in place of the full one, which copies still hold (a chunk nothing holds
+   * starts again from its first byte, so it is never full): it goes idle once they are released.
+   */
   #replaceCurrent(): StagingChunk {
-    const full = this.#current
-    if (full?.held === 0) {
-      this.#keepIdle(full.buffer)
-    }
     const chunk = {
       buffer: this.#idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE),
       used: 0,

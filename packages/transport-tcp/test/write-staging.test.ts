@@ -1,10 +1,11 @@
 import { createHash, type Hash } from 'node:crypto'
 import { once } from 'node:events'
 import type { Socket } from 'node:net'
-import { connect as tlsConnect } from 'node:tls'
+import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
 import { testCertificate } from '@wirekit/test-certificates'
 import type { Transport } from '@wirekit/protocol-core'
+import { SocketWriter } from '../src/socket-writer.ts'
 import { STAGING_SIZE, WriteStaging } from '../src/write-staging.ts'
 import { Cleanup, portOf, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
@@ -152,42 +153,110 @@ describe('WriteStaging', () => {
 })
 
 describe('TLS transport: write copies', () => {
-  it('stay intact while pending (TLS writes complete later) although the source array changes', async () => {
+  it('stay intact while pending (TLS writes complete later), on a stalled and a reading connection, although the source array changes', async () => {
     const { server, protocols } = await serveCollecting(cleanup, () => new Recorder(), {
       tls: testCertificate('server'),
     })
-    const client = tlsConnect({
-      host: '127.0.0.1',
-      port: portOf(server),
-      ca: testCertificate('ca').cert,
-      servername: 'localhost',
-    })
-    cleanup.add(client, (c) => c.destroy())
-    await once(client, 'secureConnect')
-    client.pause()
+    const connectClient = async (): Promise<TLSSocket> => {
+      const client = tlsConnect({
+        host: '127.0.0.1',
+        port: portOf(server),
+        ca: testCertificate('ca').cert,
+        servername: 'localhost',
+      })
+      cleanup.add(client, (c) => c.destroy())
+      await once(client, 'secureConnect')
+      return client
+    }
+    const stalledClient = await connectClient()
+    stalledClient.pause()
     await expect.poll(() => protocols.length).toBe(1)
-    const transport = protocols[0]?.transport
-    if (transport === undefined) {
+    const readingClient = await connectClient()
+    const readingDone = readAll(readingClient)
+    await expect.poll(() => protocols.length).toBe(2)
+    const transports = protocols.map((protocol) => protocol.transport)
+    const [stalled, reading] = transports
+    if (stalled === undefined || reading === undefined) {
       throw new Error('connectionMade gave no transport')
     }
     const source = new Uint8Array(48 * 1024)
     const next = random(7)
-    const sent = createHash('sha256')
-    let size = 0
+    const sent = [createHash('sha256'), createHash('sha256')] as const
+    const sizes = [0, 0]
     for (let round = 0; round < 400; round++) {
+      const side = round % 3 === 0 ? 0 : 1
       const length = 1 + Math.floor(next() * source.length)
       source.fill(round % 251, 0, length)
-      transport.write(source.subarray(0, length))
-      sent.update(source.subarray(0, length))
-      size += length
-      if (round % 50 === 0) {
+      ;(side === 0 ? stalled : reading).write(source.subarray(0, length))
+      sent[side].update(source.subarray(0, length))
+      sizes[side] = (sizes[side] ?? 0) + length
+      if (round % 20 === 0) {
         await new Promise((resolve) => setImmediate(resolve))
       }
     }
-    expect(transport.getWriteBufferSize()).toBeGreaterThan(0) // the client reads nothing yet
-    transport.close()
-    const received = await readAll(client)
-    expect(received.length).toBe(size)
-    expect(createHash('sha256').update(received).digest('hex')).toBe(sent.digest('hex'))
+    expect(stalled.getWriteBufferSize()).toBeGreaterThan(0) // that client reads nothing yet
+    stalled.close()
+    reading.close()
+    const received = [await readAll(stalledClient), await readingDone] as const
+    for (const side of [0, 1] as const) {
+      expect(received[side].length).toBe(sizes[side])
+      expect(createHash('sha256').update(received[side]).digest('hex')).toBe(
+        sent[side].digest('hex'),
+      )
+    }
+  })
+})
+
+/** Just what SocketWriter uses of a socket: writes complete on the next tick, or never while stalled. */
+class FakeSocket {
+  writableLength = 0
+  destroyed = false
+  writableEnded = false
+  stalled = false
+  readonly pending: Buffer[] = []
+
+  write(data: Buffer, callback: () => void): boolean {
+    if (this.stalled) {
+      this.pending.push(data)
+      this.writableLength += data.length
+    } else {
+      process.nextTick(callback)
+    }
+    return true
+  }
+
+  cork(): void {
+    // Nothing to batch: each write is seen alone.
+  }
+
+  uncork(): void {
+    // As cork().
+  }
+}
+
+describe('SocketWriter: staged copies of a socket whose peer stopped reading', () => {
+  it('hold at most one staging chunk, however much other sockets write meanwhile', async () => {
+    const stalledSocket = new FakeSocket()
+    stalledSocket.stalled = true
+    const stalled = new SocketWriter(stalledSocket as unknown as Socket)
+    const flowing = new SocketWriter(new FakeSocket() as unknown as Socket)
+    const expected: number[] = []
+    for (let i = 0; i < 50; i++) {
+      const fill = i % 251
+      stalled.write(new Uint8Array(100).fill(fill), () => undefined)
+      expected.push(fill)
+      for (let j = 0; j < 300; j++) {
+        flowing.write(new Uint8Array(1024).fill(255), () => flowing.completed())
+      }
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const staged = new Set(
+      stalledSocket.pending.map((copy) => copy.buffer).filter((b) => b.byteLength === STAGING_SIZE),
+    )
+    expect(staged.size).toBeLessThanOrEqual(1)
+    // And none of the pending copies was overwritten by the other socket's writes.
+    expect(
+      stalledSocket.pending.map((copy) => (copy.every((b) => b === copy[0]) ? copy[0] : -1)),
+    ).toEqual(expected)
   })
 })
