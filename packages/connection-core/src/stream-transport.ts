@@ -193,9 +193,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /**
    * `nread` bytes were read at the start of `buffer`, which {@link StreamTransport.readBuffer}
    * returned.
-   * @returns `true` when the bytes were taken (they had landed in protocol memory); `false` when they
-   *   are in the transport's scratch memory: the transport then passes an owned copy to
-   *   {@link StreamTransport.receive}.
+   * @returns `true` when the bytes were taken (they had landed in protocol memory, or they were
+   *   moved from scratch memory into a buffered protocol's); `false` when they are in the
+   *   transport's scratch memory and no buffered protocol takes them now: the transport then
+   *   passes an owned copy to {@link StreamTransport.receive}.
    */
   protected readLanded(nread: number, buffer: Uint8Array): boolean {
     const lent = this.#lent
@@ -204,7 +205,14 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
       return true
     }
     if (buffer !== lent) {
-      return false
+      if (!this.#buffered || !this.#started || !this.isReading() || this.#held !== undefined) {
+        return false
+      }
+      // The I/O chose its scratch memory for this read while reading was paused (it picks the next
+      // read's memory right after a read): move the bytes into the protocol's memory from there,
+      // rather than through an owned copy of up to a whole scratch buffer per pause.
+      this.#feed(buffer.subarray(0, nread), undefined, 'borrowed')
+      return true
     }
     if (!this.#buffered || !this.isReading() || this.#held !== undefined) {
       // The protocol changed or paused since: the bytes go the ordinary way.
@@ -526,10 +534,16 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   }
 
   /**
-   * Copies an owned chunk into the memory a buffered protocol gives, as many times as it takes;
-   * `first` is memory it gave already for these bytes. Holds the rest if the protocol pauses.
+   * Copies a chunk into the memory a buffered protocol gives, as many times as it takes; `first` is
+   * memory it gave already for these bytes. Holds the rest if the protocol pauses: the rest itself
+   * when the chunk is owned, a copy of it when the chunk is `'borrowed'` (the I/O's scratch memory,
+   * read into again by the next read).
    */
-  #feed(chunk: Uint8Array, first: Uint8Array | undefined): void {
+  #feed(
+    chunk: Uint8Array,
+    first: Uint8Array | undefined,
+    memory: 'owned' | 'borrowed' = 'owned',
+  ): void {
     let offset = 0
     let buffer = first
     while (offset < chunk.length) {
@@ -537,7 +551,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
         return
       }
       if (!this.#reading) {
-        ;(this.#held ??= []).unshift(chunk.subarray(offset))
+        const rest = chunk.subarray(offset)
+        ;(this.#held ??= []).unshift(memory === 'owned' ? rest : copyOf(rest, rest.length))
         return
       }
       const remaining = chunk.length - offset

@@ -301,5 +301,36 @@ describe('StreamTransport', () => {
       const scratch = new Uint8Array(64)
       expect(transport.landed('xyz', scratch)).toBe(false)
     })
+
+    it('moves a read into scratch memory chosen while paused into protocol memory once resumed', () => {
+      const protocol = new Memory()
+      const transport = new ScriptedTransport(protocol)
+      transport.start()
+      transport.pauseReading()
+      const scratch = new Uint8Array(64)
+      // The I/O picks the next read's memory right after a read, here while paused.
+      expect(transport.nextRead(scratch)).toBe(scratch)
+      transport.resumeReading()
+      expect(transport.landed('hello', scratch)).toBe(true)
+      expect(protocol.log).toEqual(['get 5', 'updated hello'])
+    })
+
+    it('holds a copy of what a protocol pausing mid-read did not take from scratch memory', async () => {
+      const protocol = new Memory()
+      protocol.memory = new Uint8Array(4)
+      const transport = new ScriptedTransport(protocol)
+      const updated = protocol.bufferUpdated.bind(protocol)
+      protocol.bufferUpdated = (nbytes: number): void => {
+        updated(nbytes)
+        transport.pauseReading()
+      }
+      transport.start()
+      const scratch = new Uint8Array(64)
+      expect(transport.landed('abcdefgh', scratch)).toBe(true)
+      scratch.fill(0x58) // the next read of any socket lands there: 'XXXX...'
+      transport.resumeReading()
+      await microtasks()
+      expect(protocol.log).toEqual(['get 8', 'updated abcd', 'get 4', 'updated efgh'])
+    })
   })
 })
