@@ -6,7 +6,7 @@ import {
   writeDirect,
   writevDirect,
 } from './direct-writes.ts'
-import { STAGING_SIZE, writeStaging, type StagingChunk } from './write-staging.ts'
+import { writeStaging, type StagingChunk } from './write-staging.ts'
 
 /**
  * Writes the caller's bytes to one socket without keeping a reference to the caller's memory.
@@ -56,7 +56,7 @@ export class SocketWriter {
       rest = data.subarray(written)
     }
     const socket = this.#socket
-    if (socket.writableLength > 0 || rest.length > STAGING_SIZE) {
+    if (socket.writableLength > 0) {
       socket.write(Buffer.from(rest), callback)
       this.#issued += 1
       return
@@ -85,8 +85,7 @@ export class SocketWriter {
     socket.cork()
     try {
       for (const chunk of rest) {
-        const copy =
-          staged && chunk.length <= STAGING_SIZE ? this.#stage(chunk) : Buffer.from(chunk)
+        const copy = staged ? this.#stage(chunk) : Buffer.from(chunk)
         socket.write(copy, callback)
         this.#issued += 1
       }
@@ -105,7 +104,10 @@ export class SocketWriter {
       return
     }
     if (this.#socket.destroyed) {
-      // Completions of a destroyed socket come out of order: leave the chunks to the collector.
+      // Completions of a destroyed socket come out of order: its chunks are never reused.
+      for (const chunk of this.#held) {
+        writeStaging.abandon(chunk)
+      }
       this.#held.length = 0
     } else {
       this.#releaseHeld()
@@ -128,8 +130,14 @@ export class SocketWriter {
     )
   }
 
-  /** A staged copy of `data`, held until {@link SocketWriter.#settle} or its completion releases it. */
+  /**
+   * A staged copy of `data`, held until {@link SocketWriter.#settle} or its completion releases it;
+   * a copy of its own when the staging cannot take it (too large, or too many chunks held).
+   */
   #stage(data: Uint8Array): Buffer {
+    if (!writeStaging.canCopy(data.length)) {
+      return Buffer.from(data)
+    }
     const copy = writeStaging.copy(data)
     this.#held.push(writeStaging.lastChunk)
     return copy

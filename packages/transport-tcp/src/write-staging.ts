@@ -18,7 +18,9 @@
  * A process whose writes complete at once (or soon, as TLS's) keeps reusing the same memory. A
  * copy that stays pending for long keeps its whole chunk from reuse (its memory is a view of the
  * chunk), so the writer stages only writes issued while nothing is queued: a socket holds at most
- * one staged write at a time (see socket-writer.ts).
+ * one staged write at a time (see socket-writer.ts). And since many slow peers could still hold a
+ * chunk each for a few bytes, at most {@link MAX_PINNED} full chunks may be held at once: past
+ * that, writers make copies of their own ({@link WriteStaging.canCopy}) until some come back.
  */
 
 /** The size of a staging chunk; writes larger than this are copied into a buffer of their own. */
@@ -27,21 +29,41 @@ export const STAGING_SIZE: number = 256 * 1024
 /** How many idle chunks are kept for reuse (2 MiB); more are left to the garbage collector. */
 const MAX_IDLE = 8
 
+/** How many full chunks pending copies may hold at once (4 MiB), besides the current one. */
+export const MAX_PINNED = 16
+
 /** One staging chunk: its memory, how much of it the current round used, and how many copies in it are held. */
 export interface StagingChunk {
   readonly buffer: Buffer
   used: number
   held: number
+  /** A destroyed socket held a copy in it: its memory is never reused (see {@link WriteStaging.abandon}). */
+  abandoned: boolean
 }
 
 /** The process's staging chunks: the current one and the idle ones. */
 export class WriteStaging {
   #current: StagingChunk | undefined
   readonly #idle: Buffer[] = []
+  /** Full chunks (not the current one) that pending copies still hold. */
+  #pinned = 0
 
   /**
-   * Copies `data` (at most {@link STAGING_SIZE} bytes) into the current chunk and returns the
-   * copy, held until {@link WriteStaging.release} is called with {@link WriteStaging.lastChunk}.
+   * Whether `length` bytes may be staged now: at most {@link STAGING_SIZE}, and they fit the
+   * current chunk or fewer than {@link MAX_PINNED} full chunks are held.
+   */
+  canCopy(length: number): boolean {
+    const chunk = this.#current
+    return (
+      length <= STAGING_SIZE &&
+      (chunk === undefined || chunk.used + length <= STAGING_SIZE || this.#pinned < MAX_PINNED)
+    )
+  }
+
+  /**
+   * Copies `data` into the current chunk and returns the copy, held until
+   * {@link WriteStaging.release} is called with {@link WriteStaging.lastChunk}. Call it only when
+   * {@link WriteStaging.canCopy} allows.
    */
   copy(data: Uint8Array): Buffer {
     let chunk = this.#current
@@ -72,10 +94,27 @@ export class WriteStaging {
       return
     }
     if (chunk === this.#current) {
-      chunk.used = 0
-    } else {
+      if (chunk.abandoned) {
+        this.#current = undefined
+      } else {
+        chunk.used = 0
+      }
+      return
+    }
+    this.#pinned -= 1
+    if (!chunk.abandoned) {
       this.#keepIdle(chunk.buffer)
     }
+  }
+
+  /**
+   * Releases one copy in `chunk` whose socket was destroyed before its writes completed: they may
+   * complete in any order, so the chunk's memory is left to the garbage collector once its last
+   * copy is released, never reused.
+   */
+  abandon(chunk: StagingChunk): void {
+    chunk.abandoned = true
+    this.release(chunk)
   }
 
   /**
@@ -83,10 +122,14 @@ export class WriteStaging {
    * starts again from its first byte, so it is never full): it goes idle once they are released.
    */
   #replaceCurrent(): StagingChunk {
+    if (this.#current !== undefined) {
+      this.#pinned += 1
+    }
     const chunk = {
       buffer: this.#idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE),
       used: 0,
       held: 0,
+      abandoned: false,
     }
     this.#current = chunk
     return chunk

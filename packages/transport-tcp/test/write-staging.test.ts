@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { testCertificate } from '@wirekit/test-certificates'
 import type { Transport } from '@wirekit/protocol-core'
 import { SocketWriter } from '../src/socket-writer.ts'
-import { STAGING_SIZE, WriteStaging } from '../src/write-staging.ts'
+import { MAX_PINNED, STAGING_SIZE, WriteStaging } from '../src/write-staging.ts'
 import { Cleanup, portOf, rawClient, readAll, Recorder, serveCollecting } from './helpers.ts'
 
 const cleanup = new Cleanup()
@@ -150,6 +150,43 @@ describe('WriteStaging', () => {
     expect(a.every((x) => x === 5)).toBe(true) // the memory of the released a and b, reused
     expect(b.every((x) => x === 2)).toBe(true)
   })
+
+  it('stages nothing more once 16 full chunks are held, until one comes back', () => {
+    const staging = new WriteStaging()
+    // Each copy fills a chunk: the first, then MAX_PINNED more (the full ones held).
+    staging.copy(bytes(STAGING_SIZE, 0))
+    const first = staging.lastChunk
+    for (let i = 1; i <= MAX_PINNED; i++) {
+      expect(staging.canCopy(STAGING_SIZE)).toBe(true)
+      staging.copy(bytes(STAGING_SIZE, i))
+    }
+    expect(staging.canCopy(1)).toBe(false)
+    expect(staging.canCopy(STAGING_SIZE + 1)).toBe(false)
+    staging.release(first)
+    expect(staging.canCopy(STAGING_SIZE)).toBe(true)
+  })
+
+  it('never reuses the memory of a chunk a destroyed socket held, yet counts it back', () => {
+    const staging = new WriteStaging()
+    const first = staging.copy(bytes(STAGING_SIZE, 1))
+    const abandoned = staging.lastChunk
+    const second = staging.copy(bytes(STAGING_SIZE, 2)) // a new chunk; the first is pinned
+    const current = staging.lastChunk
+    staging.abandon(abandoned)
+    staging.release(current)
+    const reused = new Set<ArrayBufferLike>()
+    // The current chunk and 15 more full ones: one short of the cap, if the abandoned chunk was
+    // counted back.
+    for (let i = 0; i < MAX_PINNED; i++) {
+      reused.add(staging.copy(bytes(STAGING_SIZE, 3)).buffer)
+    }
+    expect(reused.has(first.buffer)).toBe(false)
+    expect(reused.has(second.buffer)).toBe(true) // released, not abandoned: reused
+    expect(first.every((b) => b === 1)).toBe(true)
+    expect(staging.canCopy(1)).toBe(true)
+    staging.copy(bytes(STAGING_SIZE, 4))
+    expect(staging.canCopy(1)).toBe(false)
+  })
 })
 
 describe('TLS transport: write copies', () => {
@@ -258,5 +295,29 @@ describe('SocketWriter: staged copies of a socket whose peer stopped reading', (
     expect(
       stalledSocket.pending.map((copy) => (copy.every((b) => b === copy[0]) ? copy[0] : -1)),
     ).toEqual(expected)
+  })
+
+  it('pin at most 16 chunks beyond the current one, however many sockets stall', async () => {
+    const flowing = new SocketWriter(new FakeSocket() as unknown as Socket)
+    const stalledSockets: FakeSocket[] = []
+    for (let i = 0; i < 40; i++) {
+      const socket = new FakeSocket()
+      socket.stalled = true
+      stalledSockets.push(socket)
+      new SocketWriter(socket as unknown as Socket).write(new Uint8Array(100).fill(i), () => undefined)
+      // Enough traffic from a flowing socket in between to fill the current chunk.
+      for (let j = 0; j < 300; j++) {
+        flowing.write(new Uint8Array(1024).fill(255), () => flowing.completed())
+      }
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const pending = stalledSockets.flatMap((socket) => socket.pending)
+    const staged = new Set(
+      pending.map((copy) => copy.buffer).filter((b) => b.byteLength === STAGING_SIZE),
+    )
+    expect(staged.size).toBeLessThanOrEqual(MAX_PINNED + 1)
+    expect(pending.map((copy) => (copy.every((b) => b === copy[0]) ? copy[0] : -1))).toEqual(
+      stalledSockets.map((_, i) => i),
+    )
   })
 })
