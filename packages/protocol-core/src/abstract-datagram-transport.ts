@@ -121,15 +121,26 @@ export abstract class AbstractDatagramTransport<
    * without an argument once the datagram has left (or the network dropped it), with the error
    * when sending failed. After {@link AbstractDatagramTransport.closeSocket} it may call `done`
    * or not.
-   * @param data - The transport's own copy of the bytes (possibly empty).
+   * @param data - The transport's own copy of the bytes (possibly empty), made by
+   *   {@link AbstractDatagramTransport.copyDatagram}.
    * @param address - Where to send it; `undefined` for a connected transport's peer.
-   * @param done - Tells that the datagram is no longer queued.
+   * @param done - Tells that the datagram is no longer queued; `null` counts as no error, so that
+   *   it can be a socket's callback as it is.
    */
   protected abstract sendDatagram(
     data: Uint8Array,
     address: DatagramAddress | undefined,
-    done: (error?: Error) => void,
+    done: (error?: Error | null) => void,
   ): void
+
+  /**
+   * The transport's own copy of the bytes given to `sendto()`, which the caller may change as soon
+   * as it returns. A fresh `Uint8Array` here; a transport whose runtime has a cheaper allocation
+   * for small copies (Node's pooled `Buffer`) overrides it.
+   */
+  protected copyDatagram(data: Uint8Array): Uint8Array {
+    return new Uint8Array(data)
+  }
 
   /**
    * Closes the socket; called once, when a `close()` has flushed or at `abort()`. Must lead to
@@ -195,9 +206,8 @@ export abstract class AbstractDatagramTransport<
     }
     const size = data.byteLength + DATAGRAM_HEADER_SIZE
     this.#queued += size
-    // A copy: the caller may change its array as soon as sendto() returns.
-    this.sendDatagram(new Uint8Array(data), target, (error) => {
-      this.#sent(size, error)
+    this.sendDatagram(this.copyDatagram(data), target, (error) => {
+      this.#sent(size, error ?? undefined)
     })
     this.#flow.update(this.#queued)
   }

@@ -1,4 +1,5 @@
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram'
+import { literalFirstLookup } from './literal-lookup.ts'
 import { toNetworkError } from './network-errors.ts'
 import type { EndpointAddresses } from './resolve-addresses.ts'
 import type { ResolvedEndpointOptions } from './validate-options.ts'
@@ -71,6 +72,7 @@ export async function openSocket(
 ): Promise<OpenedSocket> {
   const socketOptions: SocketOptions & { reusePort?: boolean } = {
     type: addresses.family === 6 ? 'udp6' : 'udp4',
+    lookup: literalFirstLookup,
     ...(options.reusePort ? { reusePort: true } : {}),
   }
   const socket = createSocket(socketOptions)

@@ -42,21 +42,23 @@ export class UDPTransport extends AbstractDatagramTransport<UDPExtraInfo> {
   protected sendDatagram(
     data: Uint8Array,
     address: DatagramAddress | undefined,
-    done: (error?: Error) => void,
+    done: (error?: Error | null) => void,
   ): void {
-    const callback = (error: Error | null): void => {
-      done(error ?? undefined)
-    }
     try {
       if (address === undefined) {
-        this.#socket.send(data, callback)
+        this.#socket.send(data, done)
       } else {
-        this.#socket.send(data, address.port, address.address, callback)
+        this.#socket.send(data, address.port, address.address, done)
       }
     } catch (thrown) {
       // Node throws for a socket closed behind the transport's back: reported like any failure.
       process.nextTick(done, asError(thrown))
     }
+  }
+
+  /** A copy from Node's pool: smaller than 4 KiB, it costs no allocation of its own. */
+  protected override copyDatagram(data: Uint8Array): Uint8Array {
+    return Buffer.from(data)
   }
 
   protected closeSocket(): void {

@@ -49,6 +49,15 @@ export function describeDatagramSending(tracker: DatagramEndpointTracker): void 
       expect(server.protocol.datagrams()).toEqual([datagram(64, 7)])
     })
 
+    it('takes the bytes at the time of the call on an unconnected endpoint too (sendto with an address)', async () => {
+      const { client, server } = await tracker.open()
+      const data = datagram(1200, 9)
+      server.transport.sendto(data, socknameOf(client.transport))
+      data.fill(0xff)
+      await client.protocol.waitFor('datagramReceived')
+      expect(client.protocol.datagrams()).toEqual([datagram(1200, 9)])
+    })
+
     it('refuses what is not a Uint8Array with a TypeError, sending nothing', async () => {
       const { client, server } = await tracker.open()
       for (const value of ['text', 42, null, [1, 2], new ArrayBuffer(2)]) {
