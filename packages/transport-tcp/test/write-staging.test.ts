@@ -304,7 +304,10 @@ describe('SocketWriter: staged copies of a socket whose peer stopped reading', (
       const socket = new FakeSocket()
       socket.stalled = true
       stalledSockets.push(socket)
-      new SocketWriter(socket as unknown as Socket).write(new Uint8Array(100).fill(i), () => undefined)
+      new SocketWriter(socket as unknown as Socket).write(
+        new Uint8Array(100).fill(i),
+        () => undefined,
+      )
       // Enough traffic from a flowing socket in between to fill the current chunk.
       for (let j = 0; j < 300; j++) {
         flowing.write(new Uint8Array(1024).fill(255), () => flowing.completed())
