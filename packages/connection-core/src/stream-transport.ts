@@ -117,6 +117,16 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     this.setProtocol(protocol)
   }
 
+  /**
+   * Who the connection is with, for messages (`127.0.0.1 port 52100`): the `peer` option by
+   * default. Asked only when a message is made, so a transport may work it out then instead of
+   * giving every connection its label up front (and may share one options object between its
+   * connections).
+   */
+  protected describePeer(): string | undefined {
+    return this.#options.peer
+  }
+
   // --- the I/O a transport supplies ---
 
   /** Starts reading, or reads again after {@link StreamTransport.ioStopReading}. Delivers nothing from inside the call. */
@@ -284,7 +294,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     try {
       this.#protocol.connectionLost(this.#error)
     } catch (thrown) {
-      reportCallbackError('connectionLost', this.#options.peer, thrown, this.#options.onError)
+      reportCallbackError('connectionLost', this.describePeer(), thrown, this.#options.onError)
     }
     this.onFinished()
   }
@@ -682,7 +692,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   #dropWrite(): void {
     this.#droppedWrites += 1
-    const warning = droppedWritesWarning(this.#droppedWrites, this.#options.peer)
+    const warning = droppedWritesWarning(this.#droppedWrites, this.describePeer())
     if (warning !== undefined) {
       this.#options.onWarning(warning)
     }
@@ -690,7 +700,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** Reports a callback's error once; aborts unless the callback was about flow. */
   #callbackFailed(name: ProtocolCallbackName, thrown: unknown): void {
-    const fatal = reportCallbackError(name, this.#options.peer, thrown, this.#options.onError)
+    const fatal = reportCallbackError(name, this.describePeer(), thrown, this.#options.onError)
     if (fatal !== undefined) {
       this.fail(fatal)
     }

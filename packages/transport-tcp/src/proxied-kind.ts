@@ -17,8 +17,11 @@ export function proxiedKind(connection: SocketKind, header: ProxyHeader): Socket
     ['proxyHeader', header],
     ['proxyPeername', connection.peername],
   ])
+  // Field by field, not spread: a kind may be a class whose `peer` is a getter.
   return {
-    ...connection,
+    probeResetAtEof: connection.probeResetAtEof,
+    closeTimeout: connection.closeTimeout,
+    unsentBytes: connection.unsentBytes,
     peername: source ?? connection.peername,
     sockname: destination ?? connection.sockname,
     peer: source === undefined ? connection.peer : label(source),

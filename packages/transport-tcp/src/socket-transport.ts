@@ -68,15 +68,29 @@ export interface SocketKind {
   readonly unsentBytes?: ((socket: Socket) => number) | undefined
 }
 
+/**
+ * The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. A class, so
+ * that the label for messages (`peer`) is made when a message needs it, not for every connection.
+ */
+class TcpKind implements SocketKind {
+  readonly peername: TransportAddress | undefined
+  readonly sockname: TransportAddress | undefined
+  readonly probeResetAtEof = true
+
+  constructor(socket: Socket) {
+    this.peername = remoteAddressOf(socket)
+    this.sockname = localAddressOf(socket)
+  }
+
+  get peer(): string | undefined {
+    const { peername } = this
+    return peername === undefined ? undefined : `${peername.address} port ${peername.port}`
+  }
+}
+
 /** The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. */
 export function tcpKind(socket: Socket): SocketKind {
-  const peername = remoteAddressOf(socket)
-  return {
-    peername,
-    sockname: localAddressOf(socket),
-    peer: peername === undefined ? undefined : `${peername.address} port ${peername.port}`,
-    probeResetAtEof: true,
-  }
+  return new TcpKind(socket)
 }
 
 /** What a transport hands over to the one that carries its connection on (after STARTTLS). */
@@ -136,17 +150,18 @@ export class SocketTransport<TExtraInfo extends ExtraInfo = TCPExtraInfo>
     hooks: TransportHooks,
     kind: SocketKind = tcpKind(socket),
   ) {
-    super(protocol, {
-      onError: hooks.onError,
-      onWarning: hooks.onWarning,
-      writeBufferLimits: hooks.writeBufferLimits,
-      peer: kind.peer,
-    })
+    // The hooks are the server's, one object for all its connections; the peer is asked of the
+    // kind when a message needs it (describePeer).
+    super(protocol, hooks)
     this.#socket = socket
     this.#hooks = hooks
     this.#kind = kind
     this.#writer = new SocketWriter(socket)
     routeSocketEvents(socket, this, hooks.idleTimeout ?? 0)
+  }
+
+  protected override describePeer(): string | undefined {
+    return this.#kind.peer
   }
 
   // --- the socket's I/O, for the core ---

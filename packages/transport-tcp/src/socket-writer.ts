@@ -27,8 +27,11 @@ export class SocketWriter {
   readonly #fd: number
   /** The handle `#fd` belongs to: once the socket loses it, the descriptor is not ours any more. */
   readonly #handle: unknown
-  /** The staging chunks of the one staged write (or corked batch) still pending, one per copy. */
-  readonly #held: StagingChunk[] = []
+  /**
+   * The staging chunks of the one staged write (or corked batch) still pending, one per copy;
+   * made on the first staged write (an idle connection never has one).
+   */
+  #held: StagingChunk[] | undefined
   /** The count of completed writes at which `#held` is free. */
   #heldUntil = 0
   #issued = 0
@@ -100,15 +103,16 @@ export class SocketWriter {
   /** Counts one completed write; call it from every write's callback. */
   completed(): void {
     this.#completed += 1
-    if (this.#held.length === 0 || this.#completed < this.#heldUntil) {
+    const held = this.#held
+    if (held === undefined || held.length === 0 || this.#completed < this.#heldUntil) {
       return
     }
     if (this.#socket.destroyed) {
       // Completions of a destroyed socket come out of order: its chunks are never reused.
-      for (const chunk of this.#held) {
+      for (const chunk of held) {
         writeStaging.abandon(chunk)
       }
-      this.#held.length = 0
+      held.length = 0
     } else {
       this.#releaseHeld()
     }
@@ -139,7 +143,7 @@ export class SocketWriter {
       return Buffer.from(data)
     }
     const copy = writeStaging.copy(data)
-    this.#held.push(writeStaging.lastChunk)
+    ;(this.#held ??= []).push(writeStaging.lastChunk)
     return copy
   }
 
@@ -156,10 +160,14 @@ export class SocketWriter {
   }
 
   #releaseHeld(): void {
-    for (const chunk of this.#held) {
+    const held = this.#held
+    if (held === undefined) {
+      return
+    }
+    for (const chunk of held) {
       writeStaging.release(chunk)
     }
-    this.#held.length = 0
+    held.length = 0
   }
 }
 
