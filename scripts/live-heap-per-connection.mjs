@@ -4,13 +4,15 @@
 //   node scripts/live-heap-per-connection.mjs [CONNECTIONS] [WIREKIT_ROOT]
 //
 // WIREKIT_ROOT is a built checkout (default: this one), so that two builds can be compared. Each
-// server runs in a child process of its own (with --expose-gc); this process opens the connections.
+// server runs in a child process of its own (with --expose-gc); this process opens the connections,
+// so both need `ulimit -n` above CONNECTIONS (default 4000).
 // VmRSS, which `pnpm bench` reports, also counts the garbage the connections' set-up left; this
 // does not.
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { connect, createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const here = fileURLToPath(import.meta.url)
 
@@ -29,10 +31,11 @@ async function serve(kind, root) {
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
     return server.address().port
   }
+  const built = (path) => pathToFileURL(resolve(root, path)).href
   const { createServer: createWirekitServer } = await import(
-    `${root}/packages/transport-tcp/dist/index.js`
+    built('packages/transport-tcp/dist/index.js')
   )
-  const { EchoServer } = await import(`${root}/apps/echo-server/dist/echo-protocol.js`)
+  const { EchoServer } = await import(built('apps/echo-server/dist/echo-protocol.js'))
   const sink = { level: 'warning', write() {} }
   const server = await createWirekitServer(() => new EchoServer(sink), {
     host: '127.0.0.1',
@@ -94,7 +97,7 @@ if (process.argv[2] === '--serve') {
   await child(process.argv[3], process.argv[4])
 } else {
   const count = Number(process.argv[2] ?? 4000)
-  const root = process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+  const root = resolve(process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)))
   for (const kind of ['wirekit', 'raw node:net']) {
     console.log(`${kind}: ${await measure(kind, root, count)} B of live heap per idle connection`)
   }

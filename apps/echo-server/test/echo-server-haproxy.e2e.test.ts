@@ -107,7 +107,8 @@ describe.skipIf(!plan.run)(`echo-server behind a real HAProxy (${plan.reason})`,
         bind: '127.0.0.1',
         serverOptions: 'send-proxy-v2 check inter 100ms',
         backendLines: [
-          // Without it a check must finish within inter (100 ms): a loaded machine misses that.
+          // Without it a check's reply must come within inter (100 ms): a loaded machine misses
+          // that. (Connecting still has min(timeout connect, inter): on loopback, at once.)
           'timeout check 5s',
           'option tcp-check',
           'tcp-check send ping\\n',

@@ -1,5 +1,5 @@
 import type { ProxyAddress, ProxyHeader } from '@wirekit/proxy-protocol'
-import type { SocketKind } from './socket-transport.ts'
+import type { CompleteSocketKind, SocketKind } from './socket-transport.ts'
 
 function label(address: ProxyAddress): string {
   return address.family === 'unix' ? address.path : `${address.address} port ${address.port}`
@@ -18,7 +18,7 @@ export function proxiedKind(connection: SocketKind, header: ProxyHeader): Socket
     ['proxyPeername', connection.peername],
   ])
   // Field by field, not spread: a kind may be a class whose `peer` is a getter.
-  return {
+  const kind: CompleteSocketKind = {
     probeResetAtEof: connection.probeResetAtEof,
     closeTimeout: connection.closeTimeout,
     unsentBytes: connection.unsentBytes,
@@ -27,4 +27,5 @@ export function proxiedKind(connection: SocketKind, header: ProxyHeader): Socket
     peer: source === undefined ? connection.peer : label(source),
     extraInfo: (name) => extra.get(name) ?? connection.extraInfo?.(name),
   }
+  return kind
 }

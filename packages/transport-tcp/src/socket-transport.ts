@@ -69,6 +69,12 @@ export interface SocketKind {
 }
 
 /**
+ * A {@link SocketKind} written out with every field, those left `undefined` too: what a kind built
+ * from another one is typed as, so that a field added to `SocketKind` later cannot be left behind.
+ */
+export type CompleteSocketKind = { readonly [K in keyof Required<SocketKind>]: SocketKind[K] }
+
+/**
  * The kind of a plain TCP socket: addresses from the socket, resets probed at EOF. A class, so
  * that the label for messages (`peer`) is made when a message needs it, not for every connection.
  */

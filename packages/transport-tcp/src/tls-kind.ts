@@ -1,5 +1,5 @@
 import type { SecureContext, TLSSocket } from 'node:tls'
-import type { SocketKind } from './socket-transport.ts'
+import type { CompleteSocketKind, SocketKind } from './socket-transport.ts'
 import { unsentTLSBytes } from './unsent-bytes.ts'
 
 /** What a TLS transport reports under asyncio's keys and ours, read once at the handshake. */
@@ -37,7 +37,7 @@ export function tlsKind(
   shutdownTimeout: number,
 ): SocketKind {
   const info = handshakeInfo(socket, context)
-  return {
+  const kind: CompleteSocketKind = {
     peername: connection.peername,
     sockname: connection.sockname,
     peer: connection.peer,
@@ -46,4 +46,5 @@ export function tlsKind(
     unsentBytes: unsentTLSBytes,
     extraInfo: (name) => (info.has(name) ? info.get(name) : connection.extraInfo?.(name)),
   }
+  return kind
 }

@@ -68,6 +68,7 @@ export interface Filling {
  * Opens connections one at a time, each settled before the next (it echoes a byte: admitted; it
  * ends or resets: refused), until `refusals` were refused or `most` were tried. One at a time, so
  * the server never has a queue of connections to accept while it backs off and resumes.
+ * @throws Error naming the connection that neither echoed nor ended within 5 s (a hang).
  */
 export async function fillUntilRefused(
   open: () => Promise<Socket>,
@@ -79,7 +80,12 @@ export async function fillUntilRefused(
   for (let tried = 0; tried < most && refused < refusals; tried++) {
     const socket = await open()
     socket.on('error', () => undefined)
-    if (await echoesAByte(socket)) {
+    const outcome = await echoesAByte(socket)
+    if (outcome === 'hung') {
+      socket.destroy()
+      throw new Error(`connection ${String(tried + 1)} neither echoed nor ended within 5 s`)
+    }
+    if (outcome === 'echoed') {
       admitted.push(socket)
     } else {
       refused += 1
@@ -89,12 +95,18 @@ export async function fillUntilRefused(
   return { admitted, refused }
 }
 
-function echoesAByte(socket: Socket): Promise<boolean> {
+/** Sends a byte: `'echoed'` (admitted), `'ended'` (refused: ended or reset) or `'hung'` after 5 s. */
+function echoesAByte(socket: Socket): Promise<'echoed' | 'ended' | 'hung'> {
   return new Promise((resolve) => {
-    socket.once('data', () => resolve(true))
-    socket.once('end', () => resolve(false))
-    socket.once('close', () => resolve(false))
-    socket.once('error', () => resolve(false))
+    const timer = setTimeout(() => resolve('hung'), 5000)
+    const settle = (outcome: 'echoed' | 'ended'): void => {
+      clearTimeout(timer)
+      resolve(outcome)
+    }
+    socket.once('data', () => settle('echoed'))
+    socket.once('end', () => settle('ended'))
+    socket.once('close', () => settle('ended'))
+    socket.once('error', () => settle('ended'))
     socket.write('?')
   })
 }

@@ -47,6 +47,31 @@ describe('ICMP port unreachable on a connected endpoint', () => {
   })
 })
 
+describe('the bytes a datagram carries', () => {
+  it('are a copy of the caller’s: the socket never gets memory the caller may change', async () => {
+    // The compliance suite changes the array after sendto(), but a datagram to an IP address
+    // leaves within sendto() (literalFirstLookup), so only the socket's argument shows the copy.
+    const { server, client } = await connectedPair()
+    const clientAddress = client.transport.getExtraInfo('sockname')
+    const socket = server.transport.getExtraInfo('socket')
+    if (socket === undefined || clientAddress === undefined) {
+      throw new Error('the endpoint has no socket or address')
+    }
+    const given: Uint8Array[] = []
+    const send = socket.send.bind(socket)
+    socket.send = ((data: Uint8Array, ...rest: unknown[]) => {
+      given.push(data)
+      ;(send as (...args: unknown[]) => void)(data, ...rest)
+    }) as typeof socket.send
+    const data = new Uint8Array(1200).fill(9)
+    server.transport.sendto(data, clientAddress)
+    await client.protocol.waitFor('datagramReceived')
+    expect(given).toHaveLength(1)
+    expect(given[0]?.buffer).not.toBe(data.buffer)
+    expect(Buffer.from(given[0] ?? [])).toEqual(Buffer.from(data))
+  })
+})
+
 describe('datagrams too large', () => {
   it('the most IPv4 carries (65507 bytes) arrives; one byte more is EMSGSIZE through errorReceived', async () => {
     const { server, client } = await connectedPair()
