@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DatagramRecordingProtocol } from '@wirekit/transport-compliance'
 import { closeAll, open } from './helpers.ts'
@@ -47,28 +48,79 @@ describe('ICMP port unreachable on a connected endpoint', () => {
   })
 })
 
+/** Records the bytes each `send()` of the socket is given. */
+function spyOnSend(socket: Socket | undefined): Uint8Array[] {
+  if (socket === undefined) {
+    throw new Error('the endpoint has no socket')
+  }
+  const given: Uint8Array[] = []
+  const send = socket.send.bind(socket)
+  socket.send = ((data: Uint8Array, ...rest: unknown[]) => {
+    given.push(data)
+    ;(send as (...args: unknown[]) => void)(data, ...rest)
+  }) as typeof socket.send
+  return given
+}
+
 describe('the bytes a datagram carries', () => {
   it('are a copy of the caller’s: the socket never gets memory the caller may change', async () => {
     // The compliance suite changes the array after sendto(), but a datagram to an IP address
     // leaves within sendto() (literalFirstLookup), so only the socket's argument shows the copy.
     const { server, client } = await connectedPair()
     const clientAddress = client.transport.getExtraInfo('sockname')
-    const socket = server.transport.getExtraInfo('socket')
-    if (socket === undefined || clientAddress === undefined) {
-      throw new Error('the endpoint has no socket or address')
+    if (clientAddress === undefined) {
+      throw new Error('the client has no address')
     }
-    const given: Uint8Array[] = []
-    const send = socket.send.bind(socket)
-    socket.send = ((data: Uint8Array, ...rest: unknown[]) => {
-      given.push(data)
-      ;(send as (...args: unknown[]) => void)(data, ...rest)
-    }) as typeof socket.send
+    const given = spyOnSend(server.transport.getExtraInfo('socket'))
     const data = new Uint8Array(1200).fill(9)
     server.transport.sendto(data, clientAddress)
     await client.protocol.waitFor('datagramReceived')
     expect(given).toHaveLength(1)
     expect(given[0]?.buffer).not.toBe(data.buffer)
     expect(Buffer.from(given[0] ?? [])).toEqual(Buffer.from(data))
+  })
+
+  it('go through the same scratch memory, send after send: sending allocates none', async () => {
+    const { server, client } = await connectedPair()
+    const clientAddress = client.transport.getExtraInfo('sockname')
+    if (clientAddress === undefined) {
+      throw new Error('the client has no address')
+    }
+    const given = spyOnSend(server.transport.getExtraInfo('socket'))
+    for (let i = 1; i <= 3; i += 1) {
+      server.transport.sendto(new Uint8Array(1200).fill(i), clientAddress)
+      await client.protocol.waitFor('datagramReceived', i)
+    }
+    // The same memory, not merely the same pool: Node's pooled copies share an ArrayBuffer too.
+    const first = given[0]
+    for (const data of given) {
+      expect(data.buffer).toBe(first?.buffer)
+      expect(data.byteOffset).toBe(first?.byteOffset)
+    }
+    expect(given).toHaveLength(3)
+    expect(client.protocol.datagrams()).toEqual([1, 2, 3].map((i) => new Uint8Array(1200).fill(i)))
+  })
+
+  it('a send while a datagram waiting for its host name holds the scratch gets memory of its own', async () => {
+    const server = await open(recorder, { localAddress: { address: '127.0.0.1' } })
+    const port = server.transport.getExtraInfo('sockname')?.port ?? 1
+    const client = await open(recorder, { localAddress: { address: '127.0.0.1' } })
+    const given = spyOnSend(client.transport.getExtraInfo('socket'))
+    const first = new Uint8Array(64).fill(1)
+    const second = new Uint8Array(64).fill(2)
+    client.transport.sendto(first, { address: 'localhost', port })
+    client.transport.sendto(second, { address: '127.0.0.1', port })
+    first.fill(0)
+    second.fill(0)
+    await server.protocol.waitFor('datagramReceived', 2)
+    expect(given[1]?.buffer).not.toBe(given[0]?.buffer)
+    const received = server.protocol.datagrams().map((data) => data[0])
+    expect(received.sort()).toEqual([1, 2])
+    // Both sends are done: the scratch is free again.
+    client.transport.sendto(Uint8Array.of(3), { address: '127.0.0.1', port })
+    await server.protocol.waitFor('datagramReceived', 3)
+    expect(given[2]?.buffer).toBe(given[0]?.buffer)
+    expect(given[2]?.byteOffset).toBe(given[0]?.byteOffset)
   })
 })
 
