@@ -1,6 +1,7 @@
 import {
   checkProtocolBuffer,
   checkWriteData,
+  DEFAULT_HIGH_WATER_MARK,
   droppedWritesWarning,
   isBufferedProtocol,
   reportCallbackError,
@@ -28,6 +29,28 @@ export interface StreamTransportOptions {
   /** Who the connection is with, for messages: `127.0.0.1 port 52100`. */
   readonly peer?: string | undefined
 }
+
+// The core's yes-or-no state, one bit each of a single field: a field per flag would cost every
+// connection, idle or not, 8 bytes a flag.
+/** The protocol is a `BufferedProtocol`. */
+const BUFFERED = 1 << 0
+/** `connectionMade` was called (or another transport called it: an upgrade). */
+const STARTED = 1 << 1
+/** The protocol wants data (`pauseReading()` clears it). */
+const READING = 1 << 2
+const CLOSING = 1 << 3
+const ABORTED = 1 << 4
+const EOF_WRITTEN = 1 << 5
+const EOF_RECEIVED = 1 << 6
+/** The peer's EOF arrived while data was held or reading paused: it comes after them. */
+const EOF_HELD = 1 << 7
+/** `connectionLost` was called, or the connection was handed over. */
+const LOST = 1 << 8
+/** `finish()` was asked for inside a callback: it runs once the callback has returned. */
+const FINISH_DUE = 1 << 9
+/** A microtask will deliver what was held. */
+const DRAIN_SCHEDULED = 1 << 10
+const DRAIN_REQUESTED = 1 << 11
 
 /** `true` when two views start at the same byte of the same memory. */
 function sameStart(a: Uint8Array, b: Uint8Array): boolean {
@@ -75,28 +98,18 @@ function copyOf(view: Uint8Array, length: number): Uint8Array {
 export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   implements Transport<TExtraInfo>, FlowControlListener
 {
-  /** The brand `isTransport()` checks. */
-  readonly [transportSymbol] = true as const
   readonly #options: StreamTransportOptions
-  readonly #flow: WriteFlowControl
+  /**
+   * Made when first needed: until limits are set or the write buffer passes the default high-water
+   * mark, it would do nothing (an idle connection is spared it).
+   */
+  #flow: WriteFlowControl | undefined
   #protocol!: AnyProtocol
-  #buffered = false
-  #started = false
-  #reading = true
-  #closing = false
-  #aborted = false
-  #eofWritten = false
-  #eofReceived = false
-  /** The peer's EOF arrived while data was held or reading paused: it comes after them. */
-  #eofHeld = false
-  #lost = false
+  /** The yes-or-no state: the flags above, a bit each. */
+  #state: number = READING
   #droppedWrites = 0
   /** How many protocol callbacks are running (nested through writes and flow notifications). */
   #depth = 0
-  /** `finish()` was asked for inside a callback: it runs once the callback has returned. */
-  #finishDue = false
-  #drainScheduled = false
-  #drainRequested = false
   /** Why the connection ended, for `connectionLost`: the first I/O or callback error. */
   #error: Error | undefined
   /** Received chunks (owned) waiting for `resumeReading()`, oldest first. */
@@ -110,11 +123,16 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    */
   constructor(protocol: AnyProtocol, options: StreamTransportOptions) {
     this.#options = options
-    this.#flow = new WriteFlowControl(this)
     if (options.writeBufferLimits !== undefined) {
-      this.#flow.setLimits(options.writeBufferLimits, 0)
+      this.#flowControl().setLimits(options.writeBufferLimits, 0)
     }
     this.setProtocol(protocol)
+  }
+
+  /** The brand `isTransport()` checks (on the prototype, so that no connection keeps a copy). */
+  // eslint-disable-next-line @typescript-eslint/class-literal-property-style -- a field costs every connection a slot
+  get [transportSymbol](): true {
+    return true
   }
 
   /**
@@ -159,7 +177,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    * once, when the connection is ready.
    */
   start(): void {
-    this.#started = true
+    this.#set(STARTED)
     this.#depth += 1
     try {
       this.#protocol.connectionMade(this)
@@ -173,10 +191,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** Bytes from the peer, owned by the transport's caller from now on (never empty). */
   protected receive(chunk: Uint8Array): void {
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       return
     }
-    if (!this.#reading || this.#held !== undefined || !this.#started) {
+    if (!this.#is(READING) || this.#held !== undefined || !this.#is(STARTED)) {
       ;(this.#held ??= []).push(chunk)
       return
     }
@@ -190,7 +208,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    */
   protected readBuffer(scratch: Uint8Array): Uint8Array {
     this.#lent = undefined
-    if (this.#buffered && this.#started && this.isReading() && this.#held === undefined) {
+    if (this.#is(BUFFERED) && this.#is(STARTED) && this.isReading() && this.#held === undefined) {
       const buffer = this.#askForBuffer(scratch.length)
       if (buffer !== undefined && this.isReading()) {
         this.#lent = buffer
@@ -211,11 +229,16 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   protected readLanded(nread: number, buffer: Uint8Array): boolean {
     const lent = this.#lent
     this.#lent = undefined
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       return true
     }
     if (buffer !== lent) {
-      if (!this.#buffered || !this.#started || !this.isReading() || this.#held !== undefined) {
+      if (
+        !this.#is(BUFFERED) ||
+        !this.#is(STARTED) ||
+        !this.isReading() ||
+        this.#held !== undefined
+      ) {
         return false
       }
       // The I/O chose its scratch memory for this read while reading was paused (it picks the next
@@ -224,7 +247,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
       this.#feed(buffer.subarray(0, nread), undefined, 'borrowed')
       return true
     }
-    if (!this.#buffered || !this.isReading() || this.#held !== undefined) {
+    if (!this.#is(BUFFERED) || !this.isReading() || this.#held !== undefined) {
       // The protocol changed or paused since: the bytes go the ordinary way.
       this.receive(copyOf(lent, nread))
       return true
@@ -246,11 +269,11 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** The peer sent EOF (it will send nothing more). */
   protected receiveEof(): void {
-    if (this.#closing || this.#eofReceived) {
+    if (this.#is(CLOSING) || this.#is(EOF_RECEIVED)) {
       return
     }
-    if (!this.#reading || this.#held !== undefined || !this.#started) {
-      this.#eofHeld = true
+    if (!this.#is(READING) || this.#held !== undefined || !this.#is(STARTED)) {
+      this.#set(EOF_HELD)
       return
     }
     this.#deliverEof()
@@ -259,8 +282,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /** Some of what was written has left: the write buffer shrank. */
   protected writeProgress(): void {
     // An aborted transport dropped its buffer: that is no reason to resume writing.
-    if (!this.#aborted && !this.#lost) {
-      this.#flow.update(this.ioWriteBufferSize())
+    if (!this.#is(ABORTED) && !this.#is(LOST)) {
+      this.#updateFlow(this.ioWriteBufferSize())
     }
   }
 
@@ -280,15 +303,15 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    * protocol callback, it waits for the callback to return.
    */
   protected finish(): void {
-    if (this.#lost) {
+    if (this.#is(LOST)) {
       return
     }
     if (this.#depth > 0) {
-      this.#finishDue = true
+      this.#set(FINISH_DUE)
       return
     }
-    this.#lost = true
-    this.#closing = true
+    this.#set(LOST)
+    this.#set(CLOSING)
     this.#held = undefined
     this.#lent = undefined
     try {
@@ -305,7 +328,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    * transport calls this instead of {@link StreamTransport.start}.
    */
   continueConnection(): void {
-    this.#started = true
+    this.#set(STARTED)
     this.#readAgain()
   }
 
@@ -317,8 +340,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    */
   protected suspendForHandOver(): Uint8Array[] {
     const held = this.#held ?? []
-    this.#closing = true
-    this.#reading = false
+    this.#set(CLOSING)
+    this.#unset(READING)
     this.#dropReceived()
     this.ioStopReading()
     return held
@@ -329,10 +352,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    * protocol's connection is not lost).
    */
   protected handedOver(): void {
-    if (this.#lost) {
+    if (this.#is(LOST)) {
       return
     }
-    this.#lost = true
+    this.#set(LOST)
     this.onFinished()
   }
 
@@ -343,12 +366,12 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** `true` once `connectionLost` has been called. */
   protected get finished(): boolean {
-    return this.#lost
+    return this.#is(LOST)
   }
 
   /** `true` once `abort()` was called or the connection failed. */
   protected get aborted(): boolean {
-    return this.#aborted
+    return this.#is(ABORTED)
   }
 
   /** The error the connection is ending with, once one was recorded or it failed. */
@@ -361,10 +384,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
    * `drainRequested`), once; the callback-error policy applies. Nothing happens once closing.
    */
   requestDrain(): void {
-    if (this.#closing || this.#drainRequested) {
+    if (this.#is(CLOSING) || this.#is(DRAIN_REQUESTED)) {
       return
     }
-    this.#drainRequested = true
+    this.#set(DRAIN_REQUESTED)
     this.#depth += 1
     try {
       this.#protocol.drainRequested?.()
@@ -377,22 +400,22 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** `true` between a `pauseWriting` and the next `resumeWriting`. */
   isWritingPaused(): boolean {
-    return this.#flow.paused
+    return this.#flow?.paused ?? false
   }
 
   // --- BaseTransport ---
 
   close(): void {
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       return
     }
-    this.#closing = true
+    this.#set(CLOSING)
     this.#dropReceived()
     this.ioClose()
   }
 
   isClosing(): boolean {
-    return this.#closing
+    return this.#is(CLOSING)
   }
 
   getExtraInfo<TKey extends keyof TExtraInfo>(name: TKey): TExtraInfo[TKey] | undefined
@@ -408,7 +431,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   setProtocol(protocol: AnyProtocol): void {
     this.#protocol = protocol
-    this.#buffered = isBufferedProtocol(protocol)
+    this.#setTo(BUFFERED, isBufferedProtocol(protocol))
   }
 
   getProtocol(): AnyProtocol {
@@ -418,22 +441,22 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   // --- ReadTransport ---
 
   isReading(): boolean {
-    return this.#reading && !this.#closing
+    return this.#is(READING) && !this.#is(CLOSING)
   }
 
   pauseReading(): void {
-    if (this.#closing || !this.#reading) {
+    if (this.#is(CLOSING) || !this.#is(READING)) {
       return
     }
-    this.#reading = false
+    this.#unset(READING)
     this.ioStopReading()
   }
 
   resumeReading(): void {
-    if (this.#closing || this.#reading) {
+    if (this.#is(CLOSING) || this.#is(READING)) {
       return
     }
-    this.#reading = true
+    this.#set(READING)
     this.#readAgain()
   }
 
@@ -441,7 +464,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   write(data: Uint8Array): void {
     checkWriteData('write', data)
-    if (this.#eofWritten) {
+    if (this.#is(EOF_WRITTEN)) {
       throw new WriteAfterEofError()
     }
     // A Uint8Array's length is its byte count, and cheaper to read than byteLength on Node 20
@@ -449,12 +472,12 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (data.length === 0) {
       return
     }
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       this.#dropWrite()
       return
     }
     this.ioWrite(data)
-    this.#flow.update(this.ioWriteBufferSize())
+    this.#updateFlow(this.ioWriteBufferSize())
   }
 
   writeLines(chunks: Iterable<Uint8Array>): void {
@@ -462,11 +485,11 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     for (const chunk of list) {
       checkWriteData('writeLines', chunk)
     }
-    if (this.#eofWritten) {
+    if (this.#is(EOF_WRITTEN)) {
       throw new WriteAfterEofError()
     }
     const withBytes = list.filter((chunk) => chunk.byteLength > 0)
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       withBytes.forEach(() => {
         this.#dropWrite()
       })
@@ -474,15 +497,15 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     }
     if (withBytes.length > 0) {
       this.ioWriteAll(withBytes)
-      this.#flow.update(this.ioWriteBufferSize())
+      this.#updateFlow(this.ioWriteBufferSize())
     }
   }
 
   writeEof(): void {
-    if (this.#eofWritten || this.#closing) {
+    if (this.#is(EOF_WRITTEN) || this.#is(CLOSING)) {
       return
     }
-    this.#eofWritten = true
+    this.#set(EOF_WRITTEN)
     this.ioWriteEof()
   }
 
@@ -491,26 +514,26 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   }
 
   abort(): void {
-    if (this.#lost || this.#aborted) {
+    if (this.#is(LOST) || this.#is(ABORTED)) {
       return
     }
-    this.#closing = true
-    this.#aborted = true
+    this.#set(CLOSING)
+    this.#set(ABORTED)
     this.#dropReceived()
     this.ioAbort()
   }
 
   getWriteBufferSize(): number {
     // An aborted transport has dropped its buffer, whatever the I/O still reports.
-    return this.#lost || this.#aborted ? 0 : this.ioWriteBufferSize()
+    return this.#is(LOST) || this.#is(ABORTED) ? 0 : this.ioWriteBufferSize()
   }
 
   getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.limits
+    return this.#flowControl().limits
   }
 
   setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits, this.getWriteBufferSize())
+    this.#flowControl().setLimits(limits, this.getWriteBufferSize())
   }
 
   // --- write flow control (FlowControlListener) ---
@@ -529,7 +552,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** Hands an owned chunk to the protocol, which is reading and holds nothing back. */
   #deliver(chunk: Uint8Array): void {
-    if (this.#buffered) {
+    if (this.#is(BUFFERED)) {
       this.#feed(chunk, undefined)
       return
     }
@@ -557,10 +580,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     let offset = 0
     let buffer = first
     while (offset < chunk.length) {
-      if (this.#closing) {
+      if (this.#is(CLOSING)) {
         return
       }
-      if (!this.#reading) {
+      if (!this.#is(READING)) {
         const rest = chunk.subarray(offset)
         ;(this.#held ??= []).unshift(memory === 'owned' ? rest : copyOf(rest, rest.length))
         return
@@ -585,10 +608,10 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (!this.isReading()) {
       return
     }
-    if (this.#held === undefined && !this.#eofHeld) {
+    if (this.#held === undefined && !this.#is(EOF_HELD)) {
       this.ioStartReading()
-    } else if (!this.#drainScheduled) {
-      this.#drainScheduled = true
+    } else if (!this.#is(DRAIN_SCHEDULED)) {
+      this.#set(DRAIN_SCHEDULED)
       queueMicrotask(() => {
         this.#drainHeld()
       })
@@ -597,7 +620,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
 
   /** Delivers what was held while paused, then the held EOF, then lets the I/O read again. */
   #drainHeld(): void {
-    this.#drainScheduled = false
+    this.#unset(DRAIN_SCHEDULED)
     let chunk: Uint8Array | undefined
     while (this.isReading() && (chunk = this.#held?.shift()) !== undefined) {
       if (this.#held?.length === 0) {
@@ -608,8 +631,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (!this.isReading() || this.#held !== undefined) {
       return
     }
-    if (this.#eofHeld) {
-      this.#eofHeld = false
+    if (this.#is(EOF_HELD)) {
+      this.#unset(EOF_HELD)
       this.#deliverEof()
       return
     }
@@ -617,7 +640,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   }
 
   #deliverEof(): void {
-    this.#eofReceived = true
+    this.#set(EOF_RECEIVED)
     let keepOpen: boolean
     this.#depth += 1
     try {
@@ -636,7 +659,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /** Nothing received is delivered any more. */
   #dropReceived(): void {
     this.#held = undefined
-    this.#eofHeld = false
+    this.#unset(EOF_HELD)
     this.#lent = undefined
   }
 
@@ -668,7 +691,7 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   }
 
   #notifyFlow(name: 'pauseWriting' | 'resumeWriting'): void {
-    if (this.#lost) {
+    if (this.#is(LOST)) {
       return
     }
     this.#depth += 1
@@ -684,8 +707,8 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
   /** After every protocol callback: runs a `finish()` that came while callbacks were running. */
   #leaveCallback(): void {
     this.#depth -= 1
-    if (this.#depth === 0 && this.#finishDue) {
-      this.#finishDue = false
+    if (this.#depth === 0 && this.#is(FINISH_DUE)) {
+      this.#unset(FINISH_DUE)
       this.finish()
     }
   }
@@ -704,5 +727,39 @@ export abstract class StreamTransport<TExtraInfo extends ExtraInfo = ExtraInfo>
     if (fatal !== undefined) {
       this.fail(fatal)
     }
+  }
+
+  // --- write flow control, made when first needed ---
+
+  #flowControl(): WriteFlowControl {
+    return (this.#flow ??= new WriteFlowControl(this))
+  }
+
+  #updateFlow(bufferSize: number): void {
+    if (this.#flow !== undefined) {
+      this.#flow.update(bufferSize)
+    } else if (bufferSize > DEFAULT_HIGH_WATER_MARK) {
+      // Without a flow control the limits are the defaults and writing is not paused: only a
+      // buffer above the default high-water mark has something to tell.
+      this.#flowControl().update(bufferSize)
+    }
+  }
+
+  // --- the state's flags ---
+
+  #is(flag: number): boolean {
+    return (this.#state & flag) !== 0
+  }
+
+  #set(flag: number): void {
+    this.#state |= flag
+  }
+
+  #unset(flag: number): void {
+    this.#state &= ~flag
+  }
+
+  #setTo(flag: number, on: boolean): void {
+    this.#state = on ? this.#state | flag : this.#state & ~flag
   }
 }

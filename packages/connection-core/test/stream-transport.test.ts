@@ -3,6 +3,7 @@ import {
   BufferedProtocol,
   Protocol,
   ProtocolCallbackError,
+  isTransport,
   WriteAfterEofError,
   type AnyProtocol,
 } from '@wirekit/protocol-core'
@@ -250,6 +251,28 @@ describe('StreamTransport', () => {
     expect(() => {
       transport.write(Uint8Array.of(1))
     }).toThrow(WriteAfterEofError)
+  })
+
+  it('pauses above the default high-water mark (64 KiB) with no call about limits, resumes at 16 KiB', () => {
+    const protocol = new Log()
+    const transport = new ScriptedTransport(protocol)
+    transport.start()
+    transport.write(new Uint8Array(65536))
+    expect(transport.isWritingPaused()).toBe(false)
+    transport.write(Uint8Array.of(1))
+    expect(protocol.log).toEqual(['made', 'pause'])
+    expect(transport.isWritingPaused()).toBe(true)
+    transport.sent(65537 - 16385)
+    expect(protocol.log).toEqual(['made', 'pause'])
+    transport.sent(1)
+    expect(protocol.log).toEqual(['made', 'pause', 'resume'])
+    expect(transport.getWriteBufferLimits()).toEqual({ high: 65536, low: 16384 })
+  })
+
+  it('is a transport to isTransport(), without a property of its own for it', () => {
+    const transport = new ScriptedTransport(new Log())
+    expect(isTransport(transport)).toBe(true)
+    expect(Object.getOwnPropertySymbols(transport)).toEqual([])
   })
 
   it('gives extra info as the I/O has it, null included, and the default only for undefined', () => {
