@@ -13,6 +13,11 @@ function asError(thrown: unknown): Error {
 
 /** The least scratch memory an endpoint takes: a datagram of a typical path MTU fits. */
 const MIN_SCRATCH_SIZE = 2048
+/**
+ * The most: more than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6), so that a
+ * datagram too large to send (EMSGSIZE) gets a copy of its own and leaves no memory behind.
+ */
+const MAX_SCRATCH_SIZE = 65_536
 
 /** Scratch memory for a datagram of `size` bytes: a power of two, so that growing is rare. */
 function scratchSizeFor(size: number): number {
@@ -26,9 +31,11 @@ function scratchSizeFor(size: number): number {
  * it (a full send buffer) or a host name was being resolved.
  *
  * The copy of each datagram goes to scratch memory of the endpoint's own, taken again once Node's
- * send callback says the socket is done with it: a datagram leaves within `sendto()` nearly
- * always, so sending allocates no memory for the bytes (copies from Node's pool would take a new
- * 8 KiB pool every few datagrams). A send while the scratch is held gets a copy of its own.
+ * send callback (a tick later when the datagram left within `sendto()`) says the socket is done
+ * with it: a protocol that sends one datagram per event allocates no memory for the bytes (copies
+ * from Node's pool would take a new 8 KiB pool every few datagrams). A send while the scratch is
+ * held (the second of a burst in one tick, one behind a datagram waiting for its host name or
+ * queued at a full send buffer) gets a copy of its own.
  */
 export class UDPTransport extends AbstractDatagramTransport<UDPExtraInfo> {
   readonly #socket: Socket
@@ -78,9 +85,9 @@ export class UDPTransport extends AbstractDatagramTransport<UDPExtraInfo> {
     }
   }
 
-  /** A copy in the scratch memory when no send holds it, else one from Node's pool. */
+  /** A copy in the scratch memory when no send holds it and it fits, else one of its own. */
   protected override copyDatagram(data: Uint8Array): Uint8Array {
-    if (this.#scratchHolder !== undefined) {
+    if (this.#scratchHolder !== undefined || data.length > MAX_SCRATCH_SIZE) {
       return Buffer.from(data)
     }
     let scratch = this.#scratch

@@ -101,6 +101,18 @@ describe('the bytes a datagram carries', () => {
     expect(client.protocol.datagrams()).toEqual([1, 2, 3].map((i) => new Uint8Array(1200).fill(i)))
   })
 
+  it('a datagram larger than UDP carries gets a copy of its own: the scratch stays at most 64 KiB', async () => {
+    const { server, client, serverAddress } = await connectedPair()
+    const given = spyOnSend(client.transport.getExtraInfo('socket'))
+    client.transport.sendto(new Uint8Array(100_000), serverAddress)
+    await client.protocol.waitFor('errorReceived')
+    client.transport.sendto(Uint8Array.of(1), serverAddress)
+    await server.protocol.waitFor('datagramReceived')
+    expect(given).toHaveLength(2)
+    expect(given[1]?.buffer).not.toBe(given[0]?.buffer)
+    expect(given[1]?.buffer.byteLength).toBeLessThanOrEqual(65_536)
+  })
+
   it('a send while a datagram waiting for its host name holds the scratch gets memory of its own', async () => {
     const server = await open(recorder, { localAddress: { address: '127.0.0.1' } })
     const port = server.transport.getExtraInfo('sockname')?.port ?? 1
