@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side runs of echo servers, alternating round by round: requests (or datagrams) per
-# second, the server's CPU time per request, and how often the server slept waiting for work
-# (voluntary context switches of its main thread per request). The load generator is this
-# checkout's echo-bench (built); each run is 5 s after 1 s of warm-up.
+# second, the server's CPU time per request, and how often the server's main thread gave up its CPU
+# (voluntary context switches per request, over the server's whole life: a server waiting in
+# epoll for work makes one each time; lock waits count too); datagram loss in udp mode. The load
+# generator is this checkout's echo-bench (built); each run is 5 s after 1 s of warm-up.
 #
 #   bash scripts/ab-echo.sh tcp SIZE ROUNDS NAME=CHECKOUT...   # apps/echo-server of built checkouts
 #   bash scripts/ab-echo.sh tls SIZE ROUNDS NAME=CHECKOUT...   # the bench's TLS echo of each checkout
@@ -28,6 +29,10 @@ load_flags=()
 [ "$mode" = tls ] && load_flags=(--tls)
 certificates=$root/packages/test-certificates/certs
 
+server_pid=
+# A run that fails (the generator exits non-zero under set -e) must not leave its server running.
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null' EXIT
+
 run() {
   local name=${1%%=*} target=${1#*=} log pid port out switches
   log=$(mktemp)
@@ -42,13 +47,15 @@ run() {
     "${server_cpu[@]}" node $target 2> "$log" &
   fi
   pid=$!
+  server_pid=$pid
   for _ in $(seq 200); do grep -q 'port [0-9]' "$log" && break; sleep 0.05; done
   port=$(grep -o 'port [0-9]*' "$log" | head -1 | cut -d' ' -f2)
   out=$("${generator_cpu[@]}" node "$root/apps/echo-bench/dist/main.js" "${load_flags[@]}" \
-    --port "$port" --size "$size" --duration 5 --warmup 1 --server-pid "$pid" --json 2>/dev/null)
+    --port "$port" --size "$size" --duration 5 --warmup 1 --server-pid "$pid" --json)
   switches=$(awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$pid/status")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
+  server_pid=
   rm -f "$log"
   SWITCHES=$switches NAME=$name node -e '
     let text = ""
@@ -59,8 +66,10 @@ run() {
       const micros = (cpu.userMicrosPerRequest ?? 0) + (cpu.systemMicrosPerRequest ?? 0)
       // The switches span the warm-up and the measured window: about 6 s at the measured rate.
       const perRequest = Number(process.env.SWITCHES) / (6 * rate)
+      const datagrams = run.datagrams
+      const loss = datagrams === undefined ? "" : ` lost ${datagrams.lost} of ${datagrams.sent}`
       console.log(`${process.env.NAME} ${Math.round(rate)}/s cpu ${micros.toFixed(2)} µs` +
-        ` sleeps/request ${perRequest.toFixed(3)}`)
+        ` sleeps/request ${perRequest.toFixed(3)}${loss}`)
     })' <<< "$out"
 }
 

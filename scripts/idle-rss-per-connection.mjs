@@ -23,7 +23,7 @@ if (!Number.isInteger(rounds) || rounds < 1 || servers.length === 0) {
 async function measure(checkout) {
   const main = resolve(checkout, 'apps/echo-server/dist/main.js')
   const server = spawn(
-    'node',
+    process.execPath,
     [main, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -48,8 +48,9 @@ async function measure(checkout) {
 
 for (let round = 1; round <= rounds; round += 1) {
   for (const server of servers) {
-    const [name, checkout] = server.split('=')
-    const bytes = await measure(checkout ?? '.')
+    const cut = server.indexOf('=')
+    const name = cut < 0 ? server : server.slice(0, cut)
+    const bytes = await measure(cut < 0 ? '.' : server.slice(cut + 1))
     console.log(`${name} round ${round}: ${Math.round(bytes)} B of VmRSS per idle connection`)
   }
 }
