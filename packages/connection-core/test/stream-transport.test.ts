@@ -40,6 +40,9 @@ class ScriptedTransport extends StreamTransport {
   }
   protected ioWriteAll(chunks: readonly Uint8Array[]): void {
     this.io.push(`writeAll ${chunks.length}`)
+    for (const chunk of chunks) {
+      this.buffered += chunk.byteLength
+    }
   }
   protected ioWriteBufferSize(): number {
     return this.buffered
@@ -267,6 +270,22 @@ describe('StreamTransport', () => {
     transport.sent(1)
     expect(protocol.log).toEqual(['made', 'pause', 'resume'])
     expect(transport.getWriteBufferLimits()).toEqual({ high: 65536, low: 16384 })
+  })
+
+  it('pauses on writeLines above the default high-water mark, and at once on limits below the buffer', () => {
+    const lines = new Log()
+    const byLines = new ScriptedTransport(lines)
+    byLines.start()
+    byLines.writeLines([new Uint8Array(65536), Uint8Array.of(1)])
+    expect(lines.log).toEqual(['made', 'pause'])
+    const limited = new Log()
+    const byLimits = new ScriptedTransport(limited)
+    byLimits.start()
+    byLimits.write(new Uint8Array(100))
+    expect(limited.log).toEqual(['made'])
+    byLimits.setWriteBufferLimits({ high: 10 })
+    expect(limited.log).toEqual(['made', 'pause'])
+    expect(byLimits.isWritingPaused()).toBe(true)
   })
 
   it('is a transport to isTransport(), without a property of its own for it', () => {
