@@ -176,12 +176,19 @@ describe('echo-server (built, run as a user would)', () => {
     )
     stuck.destroy()
 
-    const again = await start(['--host', '127.0.0.1', '--port', '0', '--shutdown-timeout', '60'])
+    const again = await start(['--host', '127.0.0.1', '--port', '0', '--shutdown-timeout', '60'], {
+      ...process.env,
+      NODE_DEBUG: 'wirekit',
+    })
     const stuckAgain = connect({ host: '127.0.0.1', port: again.port })
     await once(stuckAgain, 'connect')
     stuckAgain.on('error', () => undefined)
     stuckAgain.write(Buffer.alloc(32 * 1024 * 1024))
-    await expect.poll(() => again.log()).toContain('received')
+    // Backed up, as above: before that, the close could flush everything and end the server before
+    // the second signal.
+    await expect
+      .poll(() => again.log(), { timeout: 15_000 })
+      .toMatch(/WIREKIT \d+: pause writing to/)
     again.child.kill('SIGINT')
     await expect.poll(() => again.log()).toContain('main: closing server')
     again.child.kill('SIGINT')
