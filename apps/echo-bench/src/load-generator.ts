@@ -43,6 +43,15 @@ function sumDatagrams(reports: readonly WorkerReport[]): DatagramCounts | undefi
       }
 }
 
+/** The CPU ticks of the server's process tree, with an error that names the option. */
+function serverTicks(pid: number): CpuTicks {
+  try {
+    return readTreeCpuTicks(pid)
+  } catch (error) {
+    throw new Error(`the server's process ${pid} (--server-pid) is not running`, { cause: error })
+  }
+}
+
 /** Splits `total` into `parts` near-equal whole shares. */
 function split(total: number, parts: number): number[] {
   return Array.from(
@@ -55,7 +64,8 @@ function split(total: number, parts: number): number[] {
  * Runs the loop of `options.mode` over worker threads and merges their histograms. The server's
  * CPU time (with `serverPid`) is that of its whole process tree.
  * @param onProgress - Called every second with the requests measured so far (for a TTY line).
- * @throws Error when an echo is not byte-exact or a connection fails.
+ * @throws Error when an echo is not byte-exact, a connection or a worker fails, or the server's
+ *   process (`serverPid`) is not running; every worker is stopped first.
  */
 export async function runLoad(
   options: LoadOptions,
@@ -71,6 +81,20 @@ export async function runLoad(
         workerData: { options, connections, count: counts?.[i], ca } satisfies WorkerInput,
       }),
   )
+  try {
+    return await measure(workers, options, onProgress)
+  } finally {
+    // After a failure too: a worker left running would keep the generator's process alive.
+    await Promise.all(workers.map((worker) => worker.terminate()))
+  }
+}
+
+/** Runs the warm-up and the measured window over started workers, and merges their reports. */
+async function measure(
+  workers: readonly Worker[],
+  options: LoadOptions,
+  onProgress: ((seconds: number) => void) | undefined,
+): Promise<LoadResult> {
   const channels = workers.map((worker) => {
     let connected = (): void => undefined
     const ready = new Promise<void>((resolve) => (connected = resolve))
@@ -83,6 +107,10 @@ export async function runLoad(
         }
       })
       worker.once('error', reject)
+      // A worker that ends without a report (a report settles the promise first) has crashed.
+      worker.once('exit', (code) =>
+        reject(new Error(`a load worker exited (code ${code}) without a report`)),
+      )
     })
     return { ready, report }
   })
@@ -95,12 +123,12 @@ export async function runLoad(
   const started = performance.now()
   const cpuStart = process.cpuUsage(cpuBefore)
   const { serverPid } = options
-  const serverStart = serverPid === undefined ? undefined : readTreeCpuTicks(serverPid)
+  const serverStart = serverPid === undefined ? undefined : serverTicks(serverPid)
   let serverEnd: CpuTicks | undefined
   // The server's CPU is sampled when measuring stops, before the connections close.
   const sampleServerEnd = (): void => {
     if (serverPid !== undefined) {
-      serverEnd ??= readTreeCpuTicks(serverPid)
+      serverEnd ??= serverTicks(serverPid)
     }
   }
   for (const worker of workers) {
@@ -134,7 +162,6 @@ export async function runLoad(
   clearInterval(ticker)
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
-  await Promise.all(workers.map((worker) => worker.terminate()))
   const error = settled.find((report) => report.error !== undefined)?.error
   if (error !== undefined) {
     throw new Error(error)

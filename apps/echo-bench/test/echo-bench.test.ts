@@ -120,6 +120,18 @@ describe('echo-bench load generator', () => {
     expect(stderr).toMatch(/^error: no echo completed in the 0\.\d s measured\n$/)
   })
 
+  it('fails with one line, and ends, when the --server-pid process is not running', async () => {
+    const port = await startRaw()
+    const unused = 2 ** 22 + 12345 // above the kernel's largest process id
+    const { code, stdout, stderr } = await run([
+      ...['--port', String(port), '--server-pid', String(unused)],
+      ...['--count', '100', '--warmup', '0', '--json'],
+    ])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toBe(`error: the server's process ${unused} (--server-pid) is not running\n`)
+  })
+
   it.each([
     [[], 'error: --port is required'],
     [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
