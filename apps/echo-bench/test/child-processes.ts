@@ -23,16 +23,29 @@ export async function startListening(
   return server
 }
 
-/** Runs a command to its end and collects its output. */
+/**
+ * Runs a command to its end and collects its output.
+ * @param deadlineMs - Kills it if it has not ended by then, and throws with what it printed: a
+ *   hang then says where it stopped, which a test's own timeout does not.
+ */
 export async function runToEnd(
   command: string,
   args: readonly string[],
+  deadlineMs?: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const [code] = (await once(child, 'exit')) as [number | null]
+  const deadline =
+    deadlineMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), deadlineMs)
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
+  clearTimeout(deadline)
+  if (deadlineMs !== undefined && signal === 'SIGKILL') {
+    throw new Error(
+      `${args.join(' ')} was killed at its ${deadlineMs} ms deadline; stdout: ${JSON.stringify(stdout)}, stderr: ${JSON.stringify(stderr)}`,
+    )
+  }
   return { code, stdout, stderr }
 }
