@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, readlink } from 'node:fs/promises'
 
 /** What `/proc` says about a process's memory and descriptors. */
 export interface ProcessStats {
@@ -62,6 +62,44 @@ export async function pollStats(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
+}
+
+/**
+ * What each open descriptor of a live process is (`/proc/<pid>/fd/N` read as a link):
+ * `socket:[123]`, `pipe:[45]`, `anon_inode:[eventfd]`, a file's path. A descriptor closed while
+ * it is being read is left out.
+ */
+export async function readDescriptors(pid: number): Promise<Map<number, string>> {
+  const names = await readdir(`/proc/${pid}/fd`)
+  const targets = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return [Number(name), await readlink(`/proc/${pid}/fd/${name}`)] as const
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  return new Map(targets.filter((entry) => entry !== undefined))
+}
+
+/**
+ * How two readings of {@link readDescriptors} differ, for a report: `opened 21 anon_inode:[eventfd];
+ * closed 19 socket:[812]`, or `the same descriptors`.
+ */
+export function describeDescriptorChange(
+  before: ReadonlyMap<number, string>,
+  after: ReadonlyMap<number, string>,
+): string {
+  const list = (from: ReadonlyMap<number, string>, other: ReadonlyMap<number, string>): string[] =>
+    [...from].filter(([fd, target]) => other.get(fd) !== target).map(([fd, t]) => `${fd} ${t}`)
+  const opened = list(after, before)
+  const closed = list(before, after)
+  const parts = [
+    ...(opened.length === 0 ? [] : [`opened ${opened.join(', ')}`]),
+    ...(closed.length === 0 ? [] : [`closed ${closed.join(', ')}`]),
+  ]
+  return parts.length === 0 ? 'the same descriptors' : parts.join('; ')
 }
 
 /** This process's soft limit on open descriptors (`ulimit -n`), from `/proc/self/limits`. */

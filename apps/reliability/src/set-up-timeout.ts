@@ -2,7 +2,7 @@ import type { Socket } from 'node:net'
 import type { Report } from './checks.ts'
 import { describeLiveMemory, liveBytes } from './live-memory.ts'
 import { Pinger } from './pinger.ts'
-import { mib, pollStats } from './process-stats.ts'
+import { describeDescriptorChange, mib, readDescriptors } from './process-stats.ts'
 import type { StreamServerStats } from './servers/replies.ts'
 import { allClosed, judgeClosedAtTimeout, openSilentPeers } from './silent-peers.ts'
 import { withDrivenServer } from './targets.ts'
@@ -56,7 +56,14 @@ export async function checkSetUpTimeout(report: Report, spec: SetUpTimeoutSpec):
     async (server) => {
       const legit = await spec.connectLegitimate(server.port)
       const pinger = new Pinger(legit)
+      // The baseline holds the legitimate client's connection: the server accepts it a moment
+      // after the client saw it connected.
+      await until(
+        async () => (await server.command<StreamServerStats>('stats')).made === 1,
+        timingMargin(1000).ms,
+      )
       const before = await server.stats()
+      const descriptorsBefore = await readDescriptors(server.pid)
       const baseline = await server.collectGarbage()
       const from = server.lineCount
 
@@ -131,15 +138,18 @@ export async function checkSetUpTimeout(report: Report, spec: SetUpTimeoutSpec):
       )
 
       legit.destroy()
-      // 15 s: 5 s was once not enough in a loaded fresh-clone CI run (Node 22, every suite at
-      // once), the descriptor still open; why that close took longer is not known.
-      const fds = await pollStats(server.pid, (now) => now.fds <= before.fds - 1, 15_000)
+      let descriptors = descriptorsBefore
+      const closed = await until(async () => {
+        descriptors = await readDescriptors(server.pid)
+        return descriptors.size <= descriptorsBefore.size - 1
+      }, 5000)
       const released = await server.collectGarbage()
       report.figure('live memory after', describeLiveMemory(released))
       report.check(
         'descriptors and live memory back to the baseline (+ 1 MiB) once they are closed',
-        fds.held && liveBytes(released) <= liveBytes(baseline) + MIB,
-        `${fds.stats.fds} descriptors (baseline ${before.fds} with the legitimate client); ` +
+        closed && liveBytes(released) <= liveBytes(baseline) + MIB,
+        `${descriptors.size} descriptors (baseline ${descriptorsBefore.size} with the legitimate ` +
+          `client; ${describeDescriptorChange(descriptorsBefore, descriptors)}); ` +
           `live memory ${describeLiveMemory(released)}, baseline ${describeLiveMemory(baseline)}`,
       )
     },
