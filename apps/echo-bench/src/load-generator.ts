@@ -124,11 +124,16 @@ async function measure(
   const cpuStart = process.cpuUsage(cpuBefore)
   const { serverPid } = options
   const serverStart = serverPid === undefined ? undefined : serverTicks(serverPid)
-  let serverEnd: CpuTicks | undefined
-  // The server's CPU is sampled when measuring stops, before the connections close.
+  let serverEnd: CpuTicks | Error | undefined
+  // The server's CPU is sampled when measuring stops, before the connections close; a server
+  // gone by then fails the run once the workers have reported.
   const sampleServerEnd = (): void => {
-    if (serverPid !== undefined) {
-      serverEnd ??= serverTicks(serverPid)
+    if (serverPid !== undefined && serverEnd === undefined) {
+      try {
+        serverEnd = serverTicks(serverPid)
+      } catch (error) {
+        serverEnd = error as Error
+      }
     }
   }
   for (const worker of workers) {
@@ -166,6 +171,10 @@ async function measure(
   if (error !== undefined) {
     throw new Error(error)
   }
+  const serverAtEnd = serverEnd
+  if (serverAtEnd instanceof Error) {
+    throw serverAtEnd
+  }
   const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000 })
   for (const report of settled) {
     merged.add(hdr.decodeFromCompressedBase64(report.histogram))
@@ -189,8 +198,8 @@ async function measure(
       max: merged.maxValue,
     },
     generatorCpu: cpuSeconds / seconds,
-    ...(serverStart !== undefined && serverEnd !== undefined
-      ? { serverCpu: serverCpu(serverStart, serverEnd, requests, clockTicksPerSecond()) }
+    ...(serverStart !== undefined && serverAtEnd !== undefined
+      ? { serverCpu: serverCpu(serverStart, serverAtEnd, requests, clockTicksPerSecond()) }
       : {}),
     ...(tls === undefined ? {} : { tls }),
     ...(datagrams === undefined ? {} : { datagrams }),

@@ -132,6 +132,20 @@ describe('echo-bench load generator', () => {
     expect(stderr).toBe(`error: the server's process ${unused} (--server-pid) is not running\n`)
   })
 
+  it('fails with one line when the --server-pid process ends during a timed run', async () => {
+    const port = await startRaw()
+    // A stand-in for the server's process that ends in the middle of the measured 3 s (the
+    // generator starts measuring within half a second on a quiet machine).
+    const stand = spawn('sleep', ['1.5'], { stdio: 'ignore' })
+    const { code, stdout, stderr } = await run([
+      ...['--port', String(port), '--server-pid', String(stand.pid)],
+      ...['--duration', '3', '--warmup', '0', '--json'],
+    ])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toBe(`error: the server's process ${stand.pid} (--server-pid) is not running\n`)
+  })
+
   it.each([
     [[], 'error: --port is required'],
     [['--port', '0'], 'error: --port must be a port number from 1 to 65535, got "0"'],
