@@ -149,22 +149,27 @@ async function measure(
       }
     }, options.duration * 1000)
   }
-  // A failing worker stops the others at once.
-  const settled = await Promise.all(
-    reports.map((report) =>
-      report.then((value) => {
-        if (value.error !== undefined) {
-          for (const worker of workers) {
-            worker.postMessage('stop')
+  let settled: WorkerReport[]
+  try {
+    // A failing worker stops the others at once.
+    settled = await Promise.all(
+      reports.map((report) =>
+        report.then((value) => {
+          if (value.error !== undefined) {
+            for (const worker of workers) {
+              worker.postMessage('stop')
+            }
           }
-        }
-        return value
-      }),
-    ),
-  )
+          return value
+        }),
+      ),
+    )
+  } finally {
+    // Also when a worker crashed: either timer would keep the process alive.
+    clearTimeout(timer)
+    clearInterval(ticker)
+  }
   sampleServerEnd()
-  clearTimeout(timer)
-  clearInterval(ticker)
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
   const error = settled.find((report) => report.error !== undefined)?.error
