@@ -38,11 +38,22 @@ export async function runToEnd(
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const deadline =
-    deadlineMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), deadlineMs)
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
-  clearTimeout(deadline)
-  if (deadlineMs !== undefined && signal === 'SIGKILL') {
+  const deadline = { passed: false }
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          deadline.passed = true
+          child.kill('SIGKILL')
+        }, deadlineMs)
+  let code: number | null
+  try {
+    // 'close', not 'exit': by then everything it printed has been read.
+    ;[code] = (await once(child, 'close')) as [number | null]
+  } finally {
+    clearTimeout(timer)
+  }
+  if (deadline.passed) {
     throw new Error(
       `${args.join(' ')} was killed at its ${deadlineMs} ms deadline; stdout: ${JSON.stringify(stdout)}, stderr: ${JSON.stringify(stderr)}`,
     )

@@ -133,10 +133,18 @@ describe('echo-bench load generator', () => {
   })
 
   it('fails with one line when the --server-pid process ends during a timed run', async () => {
-    const port = await startRaw()
-    // A stand-in for the server's process that ends in the middle of the measured 3 s (the
-    // generator starts measuring within half a second on a quiet machine).
-    const stand = spawn('sleep', ['1.5'], { stdio: 'ignore' })
+    // A stand-in for the server's process, killed a second after the generator's first connection:
+    // in the middle of the measured 3 s, which start once its connections are up.
+    const stand = spawn('sleep', ['30'], { stdio: 'ignore' })
+    cleanups.push(() => stand.kill())
+    let killing: NodeJS.Timeout | undefined
+    const echo = createServer((socket) => {
+      socket.on('error', () => undefined) // the generator hangs up when the run fails
+      socket.pipe(socket)
+      killing ??= setTimeout(() => stand.kill('SIGKILL'), 1000)
+    })
+    cleanups.push(() => clearTimeout(killing))
+    const port = await listen(echo)
     const { code, stdout, stderr } = await run([
       ...['--port', String(port), '--server-pid', String(stand.pid)],
       ...['--duration', '3', '--warmup', '0', '--json'],
