@@ -58,10 +58,13 @@ export async function checkSetUpTimeout(report: Report, spec: SetUpTimeoutSpec):
       const pinger = new Pinger(legit)
       // The baseline holds the legitimate client's connection: the server accepts it a moment
       // after the client saw it connected.
-      await until(
+      const accepted = await until(
         async () => (await server.command<StreamServerStats>('stats')).made === 1,
         timingMargin(1000).ms,
       )
+      if (!accepted) {
+        throw new Error("the server did not make the legitimate client's protocol")
+      }
       const before = await server.stats()
       const descriptorsBefore = await readDescriptors(server.pid)
       const baseline = await server.collectGarbage()
@@ -142,7 +145,7 @@ export async function checkSetUpTimeout(report: Report, spec: SetUpTimeoutSpec):
       const closed = await until(async () => {
         descriptors = await readDescriptors(server.pid)
         return descriptors.size <= descriptorsBefore.size - 1
-      }, 5000)
+      }, timingMargin(5000).ms)
       const released = await server.collectGarbage()
       report.figure('live memory after', describeLiveMemory(released))
       report.check(
