@@ -3,42 +3,28 @@ import { once } from 'node:events'
 import { createServer, type Server } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { GENERATOR, runToEnd, startListening, stopServers } from './child-processes.ts'
 
-const generator = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 const rawServer = fileURLToPath(new URL('../dist/raw-echo-server.js', import.meta.url))
 
 const cleanups: (() => void)[] = []
-afterEach(() => {
+afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) {
     cleanup()
   }
+  await stopServers()
 })
 
+/** Runs the built load generator with `args` to its end. */
 async function run(
   args: readonly string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [generator, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const [code] = (await once(child, 'exit')) as [number | null]
-  return { code, stdout, stderr }
+  return runToEnd(process.execPath, [GENERATOR, ...args])
 }
 
+/** Starts the bench's raw node:net echo server; gives its port. */
 async function startRaw(): Promise<number> {
-  const child = spawn(process.execPath, [rawServer], { stdio: ['ignore', 'ignore', 'pipe'] })
-  cleanups.push(() => child.kill())
-  let log = ''
-  child.stderr.setEncoding('utf8')
-  for await (const chunk of child.stderr) {
-    log += chunk as string
-    const match = /port (\d+)/.exec(log)
-    if (match?.[1] !== undefined) {
-      return Number(match[1])
-    }
-  }
-  throw new Error('the raw server did not start')
+  return (await startListening(process.execPath, [rawServer])).port
 }
 
 async function listen(server: Server): Promise<number> {
