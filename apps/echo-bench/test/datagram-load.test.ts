@@ -2,13 +2,15 @@ import { createSocket, type RemoteInfo } from 'node:dgram'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LoadResult } from '../src/load-options.ts'
-import { GENERATOR, runToEnd } from './child-processes.ts'
+import { fileURLToPath } from 'node:url'
+import { GENERATOR, runToEnd, startListening, stopServers } from './child-processes.ts'
 
 const closers: (() => void)[] = []
-afterEach(() => {
+afterEach(async () => {
   for (const close of closers.splice(0)) {
     close()
   }
+  await stopServers()
 })
 
 /** What a test server does with the n-th datagram (from 1): the datagrams to send back, when. */
@@ -142,5 +144,20 @@ describe('echo-bench --udp', () => {
     expect(code).toBe(1)
     expect(stdout).toBe('')
     expect(stderr).toMatch(/^error: no echo completed in the 0\.\d s measured\n$/)
+  })
+})
+
+describe("the bench's raw dgram server", () => {
+  const rawServer = fileURLToPath(new URL('../dist/raw-datagram-echo-server.js', import.meta.url))
+
+  it.each([[[]], [['--send-callback']]])('echoes every datagram, with %j', async (args) => {
+    const server = await startListening(process.execPath, [rawServer, ...args])
+    const { code, stdout, stderr } = await load(
+      server.port,
+      ...['--count', '300', '--size', '64', '--loss-timeout', '10'],
+    )
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect((JSON.parse(stdout) as LoadResult).requests).toBe(300)
   })
 })
