@@ -206,9 +206,12 @@ describe('echo-server (built, run as a user would)', () => {
       '--max-connections',
       '1',
       '--idle-timeout',
-      '0.5',
+      '2',
     ])
+    // 2 s, and its end listened for at once: on a loaded machine the steps below once took longer
+    // than a 0.5 s idle timeout, which ended the first connection before they were done.
     const first = connect({ host: '127.0.0.1', port: server.port })
+    const firstEnded = once(first, 'end')
     await once(first, 'connect')
     first.resume()
     await expect.poll(() => server.log()).toContain('connection accepted')
@@ -217,8 +220,8 @@ describe('echo-server (built, run as a user would)', () => {
     second.resume()
     await once(second, 'close')
     await expect.poll(() => server.log()).toMatch(/refused a connection .*maxConnections/)
-    await once(first, 'end') // the idle timeout closed it
-    await expect.poll(() => server.log()).toMatch(/ERROR: no data in either direction for 500 ms/)
+    await firstEnded // the idle timeout closed it
+    await expect.poll(() => server.log()).toMatch(/ERROR: no data in either direction for 2000 ms/)
     expect(server.log()).toMatch(/refused a connection from 127\.0\.0\.1: 1 connections open/)
     first.destroy()
   })
